@@ -40,7 +40,8 @@ def interactive_figure(
             raise TypeError(f"control {name!r} is a {type(control).__name__}, not an ipywidget")
     output = widgets.Output()
 
-    def redraw(**values: object) -> None:
+    def redraw(change: object = None) -> None:
+        values = {name: control.value for name, control in controls.items()}
         output.outputs = ()  # clear the previous figure
         with output:
             figure = draw(**values)
@@ -48,7 +49,9 @@ def interactive_figure(
                 display(figure)
                 plt.close(figure)
 
-    widgets.interactive_output(redraw, controls)
+    for control in controls.values():
+        control.observe(redraw, names="value")
+    redraw()
     return widgets.VBox([*controls.values(), output])
 
 
