@@ -1,8 +1,11 @@
 r"""Classification losses: how wrong a predicted class, or distribution over classes, is.
 
 The losses with a ``torch.nn.functional`` namesake have its name, signature, defaults and
-semantics. :func:`zero_one_loss` is the course's own: it counts the mistakes of
-predicted labels, and has no useful gradient.
+semantics: :func:`nll_loss` and :func:`cross_entropy` for :math:`C` classes (logits
+:math:`z_{n,c}`, predicted probabilities :math:`q_{n,c} = S_c(z_n)`),
+:func:`binary_cross_entropy` and :func:`binary_cross_entropy_with_logits` for one
+yes/no question per element. :func:`zero_one_loss` is the course's own: it counts the
+mistakes of predicted labels, and has no useful gradient.
 """
 
 from __future__ import annotations
@@ -10,11 +13,547 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from ._validation import check_reduction, check_same_shape, check_tensor, reduce
+from ._validation import (
+    check_broadcasts_to,
+    check_class_indices,
+    check_class_weight,
+    check_floating,
+    check_in_range,
+    check_probability,
+    check_reduction,
+    check_same_shape,
+    check_tensor,
+    reduce,
+)
+from .information import log_softmax
 
 __all__ = [
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "nll_loss",
     "zero_one_loss",
 ]
+
+LOG_FLOOR = -100.0  # torch clamps the logs of binary_cross_entropy here
+
+
+def _class_dim(input: Tensor) -> int:
+    """Where the classes are: dimension 1 of ``(N, C, d1, ..., dK)``, or 0 of ``(C,)``."""
+    return 0 if input.dim() == 1 else 1
+
+
+def _index_target_shape(input: Tensor) -> torch.Size:
+    """The shape of a class-index target: the input's shape without the class dimension."""
+    class_dim = _class_dim(input)
+    return input.shape[:class_dim] + input.shape[class_dim + 1 :]
+
+
+def _check_classes_input(input: Tensor, caller: str) -> None:
+    check_floating(input, "input", caller)
+    if input.dim() == 0:
+        raise ValueError(
+            f"{caller}: input must have a class dimension, (C,), (N, C) or (N, C, d1, ..., dK); "
+            "got a scalar"
+        )
+
+
+def _check_index_target(
+    input: Tensor, target: Tensor, weight: Tensor | None, ignore_index: int, caller: str
+) -> None:
+    """Shape, dtype and range checks for class-index targets, before anything is computed."""
+    expected = _index_target_shape(input)
+    num_classes = input.shape[_class_dim(input)]
+    if target.is_floating_point() and target.shape == expected:
+        raise TypeError(
+            f"{caller}: class indices must be an integer tensor, got {target.dtype} "
+            "(use .long(); class probabilities need the input's shape)"
+        )
+    if target.shape != expected:
+        raise ValueError(
+            f"{caller}: input of shape {tuple(input.shape)} needs a class-index target of shape "
+            f"{tuple(expected)}, got target of shape {tuple(target.shape)}"
+        )
+    check_class_indices(target, num_classes, ignore_index, caller)
+    check_class_weight(weight, num_classes, caller)
+
+
+def _index_target_loss(
+    log_q: Tensor,
+    target: Tensor,
+    weight: Tensor | None,
+    ignore_index: int,
+    label_smoothing: float = 0.0,
+) -> tuple[Tensor, Tensor]:
+    r"""Per-sample loss :math:`l_n` and weight :math:`w_{y_n}` (0 where ignored).
+
+    :math:`l_n = -w_{y_n} \log q_{n, y_n}`, mixed with the smoothing term
+    :math:`-\sum_c w_c \log q_{n, c}` when ``label_smoothing`` is positive.
+    """
+    class_dim = _class_dim(log_q)
+    num_classes = log_q.shape[class_dim]
+    w = log_q.new_ones(num_classes) if weight is None else weight
+    kept = target != ignore_index
+    y = torch.where(kept, target, 0).long()  # any valid index where ignored: masked below
+    log_q_y = log_q.gather(class_dim, y.unsqueeze(class_dim)).squeeze(class_dim)
+    w_y = torch.where(kept, w[y], 0.0)
+    loss = torch.where(kept, -w_y * log_q_y, 0.0)
+    if label_smoothing > 0:
+        w_c = w.view([num_classes if d == class_dim else 1 for d in range(log_q.dim())])
+        smooth = torch.where(kept, -(w_c * log_q).sum(dim=class_dim), 0.0)
+        loss = (1 - label_smoothing) * loss + label_smoothing / num_classes * smooth
+    return loss, w_y
+
+
+def _weighted_reduce(loss: Tensor, w_y: Tensor, reduction: str) -> Tensor:
+    r"""torch's weighted mean: :math:`\sum_n l_n / \sum_n w_{y_n}` over kept samples."""
+    if reduction == "mean":
+        return loss.sum() / w_y.sum()
+    return reduce(loss, reduction)
+
+
+def nll_loss(
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,
+    ignore_index: int = -100,
+    reduction: str = "mean",
+) -> Tensor:
+    r"""Negative log-likelihood loss: minus the log-probability given to the true class.
+
+    With log-probabilities :math:`\log q_{n,c}` (``input``) and class indices
+    :math:`y_n` (``target``), the unreduced loss (``reduction='none'``) is
+    :math:`L = \{l_1, \dots, l_N\}^\top` with
+
+    .. math::
+        l_n = - w_{y_n} \log q_{n, y_n}, \qquad
+        w_{c} = \text{weight}[c] \cdot \mathbb{1}\{c \ne \text{ignore\_index}\},
+
+    and the reduced loss
+
+    .. math::
+        \ell(\log q, y) = \begin{cases}
+            \sum_{n=1}^{N} \frac{1}{\sum_{n=1}^{N} w_{y_n}} l_n,
+                & \text{if reduction} = \text{'mean'} \\
+            \sum_{n=1}^{N} l_n, & \text{if reduction} = \text{'sum'}
+        \end{cases}
+
+    so ``'mean'`` is a weighted mean over the samples that are not ignored.
+
+    Parameters
+    ----------
+    input : Tensor
+        Log-probabilities :math:`\log q`, for example from :func:`log_softmax`.
+    target : Tensor
+        Class indices :math:`y_n \in \{0, \dots, C - 1\}`, an integer tensor, or
+        ``ignore_index``.
+    weight : Tensor, optional
+        A weight :math:`w_c` for each class, shape :math:`(C,)`; 1 by default.
+    ignore_index : int, default -100
+        A target value that contributes neither to the loss nor to the mean's divisor.
+    reduction : {'mean', 'sum', 'none'}, default 'mean'
+        How the per-sample losses are combined.
+
+    Returns
+    -------
+    Tensor
+        A scalar, or the per-sample losses if ``reduction='none'``.
+
+    Raises
+    ------
+    TypeError
+        If ``input`` is not floating point or ``target`` is not an integer tensor.
+    ValueError
+        If the target's shape does not match the input's, ``weight`` does not have
+        :math:`C` entries, or ``reduction`` is unknown.
+    IndexError
+        If a class index (other than ``ignore_index``) is outside
+        :math:`0, \dots, C - 1`.
+
+    Shape
+    -----
+    - Input: :math:`(N, C)` or :math:`(C)`, where :math:`C` is the number of classes, or
+      :math:`(N, C, d_1, d_2, ..., d_K)` with :math:`K \geq 1` for a K-dimensional loss.
+    - Target: :math:`(N)` or :math:`()`, where each value is
+      :math:`0 \leq \text{targets}[i] \leq C-1`, or :math:`(N, d_1, d_2, ..., d_K)` with
+      :math:`K \geq 1` for a K-dimensional loss.
+    - Output: scalar. If ``reduction`` is ``'none'``, then the shape of the target.
+
+    Notes
+    -----
+    If every target is ignored, ``'mean'`` is :math:`0 / 0`, ``nan``, as in torch. The
+    loss only picks entries out of ``input``; stability comes from computing the
+    log-probabilities with :func:`log_softmax`, or in one step with
+    :func:`cross_entropy`.
+
+    See Also
+    --------
+    torch.nn.functional.nll_loss : the torch equivalent.
+    cross_entropy : :func:`log_softmax` then this loss, and more options.
+
+    Examples
+    --------
+    >>> log_q = torch.tensor([[0.5, 0.5], [0.25, 0.75]]).log()
+    >>> nll_loss(log_q, torch.tensor([0, 1]), reduction="none")
+    tensor([0.6931, 0.2877])
+    >>> nll_loss(log_q, torch.tensor([0, -100]))  # the second sample is ignored
+    tensor(0.6931)
+    """
+    _check_classes_input(input, "nll_loss")
+    check_tensor(target, "target", "nll_loss")
+    _check_index_target(input, target, weight, ignore_index, "nll_loss")
+    check_reduction(reduction)
+    loss, w_y = _index_target_loss(input, target, weight, ignore_index)
+    return _weighted_reduce(loss, w_y, reduction)
+
+
+def cross_entropy(
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,
+    ignore_index: int = -100,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
+) -> Tensor:
+    r"""Cross-entropy between the true classes and the softmax of the logits.
+
+    The predicted distribution is the softmax of the logits,
+    :math:`\log q_{n,c} = z_{n,c} - \log \sum_{k=1}^{C} e^{z_{n,k}}`. With class
+    indices :math:`y_n` as ``target``, the unreduced loss (``reduction='none'``) is
+    :math:`L = \{l_1, \dots, l_N\}^\top` with
+
+    .. math::
+        l_n = - w_{y_n} \log q_{n, y_n}, \qquad
+        w_{c} = \text{weight}[c] \cdot \mathbb{1}\{c \ne \text{ignore\_index}\},
+
+    and the reduced loss, a weighted mean over the samples not ignored,
+
+    .. math::
+        \ell(z, y) = \begin{cases}
+            \sum_{n=1}^{N} \frac{1}{\sum_{n=1}^{N} w_{y_n}} l_n,
+                & \text{if reduction} = \text{'mean'} \\
+            \sum_{n=1}^{N} l_n, & \text{if reduction} = \text{'sum'}
+        \end{cases}
+
+    With label smoothing :math:`\varepsilon`, each :math:`l_n` (not ignored) becomes
+
+    .. math::
+        l_n = (1 - \varepsilon) \left( - w_{y_n} \log q_{n, y_n} \right)
+            + \frac{\varepsilon}{C} \sum_{c=1}^{C} \left( - w_c \log q_{n,c} \right),
+
+    still divided by :math:`\sum_n w_{y_n}` for ``'mean'``, exactly as torch does.
+
+    With class probabilities :math:`p_{n,c}` as ``target`` (same shape as the input),
+
+    .. math::
+        l_n = - \sum_{c=1}^{C} w_c \, \tilde p_{n,c} \log q_{n,c}, \qquad
+        \tilde p_{n,c} = (1 - \varepsilon) \, p_{n,c} + \frac{\varepsilon}{C},
+
+    and ``'mean'`` is the plain mean over the :math:`N` samples (the weights do not
+    divide it); ``ignore_index`` plays no part.
+
+    Parameters
+    ----------
+    input : Tensor
+        The logits :math:`z` (unnormalised scores), floating point.
+    target : Tensor
+        Class indices (an integer tensor, the input's shape without the class dimension)
+        or class probabilities in :math:`[0, 1]` (floating point, the input's shape).
+    weight : Tensor, optional
+        A weight :math:`w_c` for each class, shape :math:`(C,)`; 1 by default.
+    ignore_index : int, default -100
+        With class indices, a target value that contributes neither to the loss nor to
+        the mean's divisor.
+    reduction : {'mean', 'sum', 'none'}, default 'mean'
+        How the per-sample losses are combined.
+    label_smoothing : float, default 0.0
+        :math:`\varepsilon \in [0, 1]`: the share of the target spread evenly over the
+        :math:`C` classes.
+
+    Returns
+    -------
+    Tensor
+        A scalar, or the per-sample losses if ``reduction='none'``.
+
+    Raises
+    ------
+    TypeError
+        If ``input`` is not floating point, or a floating ``target`` has the shape of
+        class indices.
+    ValueError
+        If the target's shape fits neither kind of target, ``weight`` does not have
+        :math:`C` entries, ``label_smoothing`` is outside :math:`[0, 1]`, a probability
+        target is outside :math:`[0, 1]`, or ``reduction`` is unknown.
+    IndexError
+        If a class index (other than ``ignore_index``) is outside
+        :math:`0, \dots, C - 1`.
+
+    Shape
+    -----
+    - Input: Shape :math:`(C)`, :math:`(N, C)` or :math:`(N, C, d_1, d_2, ..., d_K)` with
+      :math:`K \geq 1` in the case of K-dimensional loss.
+    - Target: If containing class indices, shape :math:`()`, :math:`(N)` or
+      :math:`(N, d_1, d_2, ..., d_K)` with :math:`K \geq 1` in the case of K-dimensional
+      loss where each value should be between :math:`[0, C)`. If containing class
+      probabilities, same shape as the input and each value should be between
+      :math:`[0, 1]`.
+    - Output: If reduction is ``'none'``, shape :math:`()`, :math:`(N)` or
+      :math:`(N, d_1, d_2, ..., d_K)` with :math:`K \geq 1` in the case of K-dimensional
+      loss, depending on the shape of the input. Otherwise, scalar.
+
+    Notes
+    -----
+    The log-probabilities come from :func:`log_softmax` (max shift, then log-sum-exp),
+    never from ``softmax(z).log()``: float32 logits of :math:`\pm 10^4` give a finite
+    loss and finite gradients :math:`(q_{n,c} - p_{n,c})` (times the weights). This is
+    the lesson's "softmax loss", :math:`L = -\sum_i p(x_i) \log S_i`, with its minus
+    sign.
+
+    See Also
+    --------
+    torch.nn.functional.cross_entropy : the torch equivalent.
+    nll_loss : the same loss on log-probabilities.
+
+    Examples
+    --------
+    >>> logits = torch.tensor([[0.0, 0.0], [0.0, 1e4]])
+    >>> cross_entropy(logits, torch.tensor([0, 0]), reduction="none")
+    tensor([6.9315e-01, 1.0000e+04])
+    >>> cross_entropy(logits, torch.tensor([[0.5, 0.5], [1.0, 0.0]]), reduction="none")
+    tensor([6.9315e-01, 1.0000e+04])
+    >>> cross_entropy(logits, torch.tensor([0, 0]), label_smoothing=0.2)
+    tensor(4500.3467)
+    """
+    _check_classes_input(input, "cross_entropy")
+    check_tensor(target, "target", "cross_entropy")
+    check_probability(label_smoothing, "label_smoothing", "cross_entropy")
+    check_reduction(reduction)
+    class_dim = _class_dim(input)
+    num_classes = input.shape[class_dim]
+    probability_target = target.is_floating_point() and target.shape == input.shape
+    if probability_target:
+        check_class_weight(weight, num_classes, "cross_entropy")
+        check_in_range(target, "class-probability target", "cross_entropy")
+    else:
+        _check_index_target(input, target, weight, ignore_index, "cross_entropy")
+
+    log_q = log_softmax(input, dim=class_dim)
+    if not probability_target:
+        loss, w_y = _index_target_loss(log_q, target, weight, ignore_index, label_smoothing)
+        return _weighted_reduce(loss, w_y, reduction)
+    p = (1 - label_smoothing) * target + label_smoothing / num_classes
+    w_c = (
+        1.0
+        if weight is None
+        else weight.view([num_classes if d == class_dim else 1 for d in range(input.dim())])
+    )
+    loss = -(w_c * p * log_q).sum(dim=class_dim)
+    return reduce(loss, reduction)
+
+
+def _clamped_log(x: Tensor) -> Tensor:
+    r""":math:`\max(\log x, -100)`, as torch's BCE; at :math:`x = 0`, -100 with gradient 0.
+
+    ``torch.log(x).clamp(min=-100)`` gives the same values, but its gradient at
+    :math:`x = 0` is :math:`0 / 0 = ` ``nan``: the log is taken of 1 there instead.
+    """
+    positive = x > 0
+    log_x = torch.log(torch.where(positive, x, 1.0))
+    return torch.where(positive, log_x, LOG_FLOOR).clamp(min=LOG_FLOOR)
+
+
+def binary_cross_entropy(
+    input: Tensor, target: Tensor, weight: Tensor | None = None, reduction: str = "mean"
+) -> Tensor:
+    r"""Binary cross-entropy between predicted probabilities and targets in [0, 1].
+
+    With predicted probabilities :math:`\hat y_n` (``input``) and targets :math:`y_n`,
+    the unreduced loss (``reduction='none'``) is :math:`L = \{l_1, \dots, l_N\}^\top`
+    with
+
+    .. math::
+        l_n = - w_n \left[ y_n \log \hat y_n + (1 - y_n) \log (1 - \hat y_n) \right],
+
+    each log clamped at :math:`-100`, and the reduced loss
+    :math:`\operatorname{mean}(L)` if ``reduction='mean'``,
+    :math:`\operatorname{sum}(L)` if ``reduction='sum'``.
+
+    Parameters
+    ----------
+    input : Tensor
+        Predicted probabilities :math:`\hat y` in :math:`[0, 1]`, floating point.
+    target : Tensor
+        Targets :math:`y` in :math:`[0, 1]`, same shape as ``input``.
+    weight : Tensor, optional
+        A weight :math:`w_n` for each element, broadcast to the input's shape; 1 by
+        default.
+    reduction : {'mean', 'sum', 'none'}, default 'mean'
+        How the per-element losses are combined.
+
+    Returns
+    -------
+    Tensor
+        A scalar, or the per-element losses if ``reduction='none'``.
+
+    Raises
+    ------
+    TypeError
+        If ``input``, ``target`` or ``weight`` is not a floating-point tensor.
+    ValueError
+        If the shapes differ, ``weight`` does not broadcast to the input's shape, a
+        probability or target lies outside :math:`[0, 1]`, or ``reduction`` is unknown.
+
+    Shape
+    -----
+    - Input: :math:`(*)`, where :math:`*` means any number of dimensions.
+    - Target: :math:`(*)`, same shape as the input.
+    - Output: scalar. If ``reduction`` is ``'none'``, then :math:`(*)`, same shape as the
+      input.
+
+    Notes
+    -----
+    As in torch, each log is clamped at :math:`-100`, so that a confident wrong
+    prediction (:math:`\hat y_n = 0`, :math:`y_n = 1`) costs 100 rather than
+    :math:`\infty`. Where a log is clamped its gradient here is 0, the derivative of
+    the clamped loss; torch's hand-written backward uses
+    :math:`w_n (\hat y_n - y_n) / \max(\hat y_n (1 - \hat y_n), 10^{-12})` there
+    instead. Away from the clamp both agree. A sigmoid followed by this loss saturates
+    in float32; prefer :func:`binary_cross_entropy_with_logits`.
+
+    See Also
+    --------
+    torch.nn.functional.binary_cross_entropy : the torch equivalent.
+    binary_cross_entropy_with_logits : the same loss on logits, stable.
+
+    Examples
+    --------
+    >>> binary_cross_entropy(torch.tensor([0.5, 0.0]), torch.tensor([1.0, 1.0]), reduction="none")
+    tensor([  0.6931, 100.0000])
+    """
+    check_floating(input, "input", "binary_cross_entropy")
+    check_floating(target, "target", "binary_cross_entropy")
+    check_same_shape(input, target, "binary_cross_entropy")
+    if weight is not None:
+        check_floating(weight, "weight", "binary_cross_entropy")
+        check_broadcasts_to(weight, input.shape, "weight", "binary_cross_entropy")
+    check_reduction(reduction)
+    check_in_range(input, "input (probabilities)", "binary_cross_entropy")
+    check_in_range(target, "target", "binary_cross_entropy")
+
+    y_hat, y = input, target
+    loss = -(y * _clamped_log(y_hat) + (1 - y) * _clamped_log(1 - y_hat))
+    if weight is not None:
+        loss = weight * loss
+    return reduce(loss, reduction)
+
+
+def _softplus(z: Tensor) -> Tensor:
+    r""":math:`\log(1 + e^{z}) = \max(z, 0) + \log(1 + e^{-|z|})`, which never overflows.
+
+    :math:`\max(z, 0)` is written :math:`(z + |z|) / 2` so that autograd's derivative
+    at :math:`z = 0` is :math:`1/2 = \sigma(0)`, the true one.
+    """
+    return (z + z.abs()) / 2 + torch.log1p(torch.exp(-z.abs()))
+
+
+def binary_cross_entropy_with_logits(
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,
+    reduction: str = "mean",
+    pos_weight: Tensor | None = None,
+) -> Tensor:
+    r"""Binary cross-entropy on logits: a sigmoid and :func:`binary_cross_entropy`, stable.
+
+    With logits :math:`z_n` (``input``), :math:`\sigma(z) = 1 / (1 + e^{-z})` and
+    targets :math:`y_n`, the unreduced loss (``reduction='none'``) is
+    :math:`L = \{l_1, \dots, l_N\}^\top` with
+
+    .. math::
+        l_n = - w_n \left[ p_c \, y_n \log \sigma(z_n)
+            + (1 - y_n) \log (1 - \sigma(z_n)) \right],
+
+    where :math:`p_c` is ``pos_weight`` (1 by default) for the class :math:`c` of the
+    element, and the reduced loss :math:`\operatorname{mean}(L)` if ``reduction='mean'``,
+    :math:`\operatorname{sum}(L)` if ``reduction='sum'``. The logs are computed as
+
+    .. math::
+        -\log \sigma(z) = \operatorname{softplus}(-z), \quad
+        -\log (1 - \sigma(z)) = \operatorname{softplus}(z), \quad
+        \operatorname{softplus}(z) = \max(z, 0) + \log\left(1 + e^{-|z|}\right).
+
+    Parameters
+    ----------
+    input : Tensor
+        The logits :math:`z`, floating point.
+    target : Tensor
+        Targets :math:`y` in :math:`[0, 1]`, same shape as ``input``.
+    weight : Tensor, optional
+        A weight :math:`w_n` for each element, broadcast to the input's shape.
+    reduction : {'mean', 'sum', 'none'}, default 'mean'
+        How the per-element losses are combined.
+    pos_weight : Tensor, optional
+        A weight :math:`p_c` on the positive examples, broadcast to the input's shape
+        along the last dimension: shape :math:`(C,)` for :math:`C` classes. Above 1 it
+        raises recall, below 1 precision.
+
+    Returns
+    -------
+    Tensor
+        A scalar, or the per-element losses if ``reduction='none'``.
+
+    Raises
+    ------
+    TypeError
+        If ``input``, ``target``, ``weight`` or ``pos_weight`` is not a floating-point
+        tensor.
+    ValueError
+        If the shapes differ, ``weight`` or ``pos_weight`` does not broadcast to the
+        input's shape, a target lies outside :math:`[0, 1]`, or ``reduction`` is unknown.
+
+    Shape
+    -----
+    - Input: :math:`(*)`, where :math:`*` means any number of dimensions.
+    - Target: :math:`(*)`, same shape as the input.
+    - Output: scalar. If ``reduction`` is ``'none'``, then :math:`(*)`, same shape as the
+      input.
+
+    Notes
+    -----
+    :math:`e^{-|z|} \le 1` never overflows and :math:`\log(1 + \cdot)` is taken with
+    ``log1p``, so float32 logits of :math:`\pm 10^4` give the exact loss
+    (:math:`10^4` for a confident mistake, 0 for a confident success) and the gradient
+    :math:`w_n \left[ (p_c y_n + 1 - y_n) \sigma(z_n) - p_c y_n \right]`. The naive
+    ``binary_cross_entropy(torch.sigmoid(z), y)`` saturates at the clamp, 100.
+
+    See Also
+    --------
+    torch.nn.functional.binary_cross_entropy_with_logits : the torch equivalent.
+    binary_cross_entropy : the same loss on probabilities.
+
+    Examples
+    --------
+    >>> logits, target = torch.tensor([0.0, -1e4, 1e4]), torch.tensor([1.0, 1.0, 1.0])
+    >>> binary_cross_entropy_with_logits(logits, target, reduction="none")
+    tensor([6.9315e-01, 1.0000e+04, 0.0000e+00])
+    """
+    caller = "binary_cross_entropy_with_logits"
+    check_floating(input, "input", caller)
+    check_floating(target, "target", caller)
+    check_same_shape(input, target, caller)
+    for name, extra in (("weight", weight), ("pos_weight", pos_weight)):
+        if extra is not None:
+            check_floating(extra, name, caller)
+            check_broadcasts_to(extra, input.shape, name, caller)
+    check_reduction(reduction)
+    check_in_range(target, "target", caller)
+
+    z, y = input, target
+    p_c = 1.0 if pos_weight is None else pos_weight
+    loss = p_c * y * _softplus(-z) + (1 - y) * _softplus(z)
+    if weight is not None:
+        loss = weight * loss
+    return reduce(loss, reduction)
 
 
 def zero_one_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:

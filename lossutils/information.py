@@ -1,1 +1,381 @@
-__all__: list[str] = []
+r"""Information theory for losses: softmax, log-sum-exp, entropy and the KL divergence.
+
+:func:`softmax` turns logits :math:`z_c` into a distribution :math:`q`, :func:`entropy`
+measures the uncertainty of a distribution :math:`p`, and :func:`kl_div` how far
+:math:`q` lies from :math:`p`. They have the names, signatures, defaults and semantics of
+their ``torch`` namesakes, except that ``dim`` is required where torch would guess it;
+:func:`entropy` is the course's own.
+
+Every exponential here is taken after the max shift
+:math:`z_c - \max_k z_k`, so that no term exceeds :math:`e^0 = 1`: logits of
+:math:`\pm 10^4` in float32 stay finite.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import Tensor
+
+from ._validation import (
+    check_dim,
+    check_floating,
+    check_in_range,
+    check_reduction,
+    check_same_shape,
+    reduce,
+)
+
+__all__ = [
+    "entropy",
+    "kl_div",
+    "log_softmax",
+    "logsumexp",
+    "softmax",
+]
+
+
+def _max_shift(input: Tensor, dim: int | tuple[int, ...]) -> Tensor:
+    """The max over ``dim`` (kept), with infinities replaced by 0 as torch does.
+
+    The shift is a constant for the derivative: the shifted formulas do not depend on
+    it, so it is detached and autograd sees the plain formula.
+    """
+    shift = input.detach().amax(dim=dim, keepdim=True)
+    return torch.where(shift.isinf(), 0.0, shift)
+
+
+def logsumexp(input: Tensor, dim: int | tuple[int, ...], keepdim: bool = False) -> Tensor:
+    r"""Log of the sum of exponentials over ``dim``, computed without overflow.
+
+    .. math::
+        \operatorname{logsumexp}(z) = \log \sum_{c} e^{z_c}
+        = m + \log \sum_{c} e^{z_c - m}, \qquad m = \max_c z_c .
+
+    Parameters
+    ----------
+    input : Tensor
+        The values :math:`z`, floating point.
+    dim : int or tuple of ints
+        The dimension(s) to sum over.
+    keepdim : bool, default False
+        Keep the reduced dimension(s) with size 1.
+
+    Returns
+    -------
+    Tensor
+        ``input`` with ``dim`` reduced.
+
+    Raises
+    ------
+    TypeError
+        If ``input`` is not a floating-point tensor.
+
+    Shape
+    -----
+    - Input: :math:`(*)`, where :math:`*` means any number of dimensions.
+    - Output: :math:`(*)` without ``dim``, or with size 1 there if ``keepdim``.
+
+    Notes
+    -----
+    After the shift by the max :math:`m` the largest term is :math:`e^0 = 1`, so the sum
+    lies in :math:`[1, C]`: no overflow to ``inf``, no ``log(0)``. An infinite max is not
+    shifted, so that a row of :math:`-\infty` gives :math:`-\infty`, as in torch. The
+    gradient is :func:`softmax`.
+
+    See Also
+    --------
+    torch.logsumexp : the torch equivalent.
+
+    Examples
+    --------
+    >>> logsumexp(torch.tensor([1e4, 1e4]), dim=0)
+    tensor(10000.6934)
+    >>> torch.tensor([1e4, 1e4]).exp().sum().log()  # the naive formula overflows
+    tensor(inf)
+    """
+    check_floating(input, "input", "logsumexp")
+    shift = _max_shift(input, dim)
+    log_sum = (input - shift).exp().sum(dim=dim, keepdim=True).log()
+    result = shift + log_sum
+    return result if keepdim else result.squeeze(dim)
+
+
+def softmax(input: Tensor, dim: int | None = None, *, dtype: torch.dtype | None = None) -> Tensor:
+    r"""Softmax over ``dim``: positive numbers that sum to 1, a distribution :math:`q`.
+
+    .. math::
+        S_j = q_j = \frac{e^{z_j}}{\sum_{c=1}^{C} e^{z_c}}
+        = \frac{e^{z_j - m}}{\sum_{c=1}^{C} e^{z_c - m}}, \qquad m = \max_c z_c .
+
+    Parameters
+    ----------
+    input : Tensor
+        The logits :math:`z`, floating point.
+    dim : int
+        The dimension that sums to 1, for example ``dim=-1`` for ``(N, C)`` logits.
+        Required: torch guesses it when omitted (deprecated); lossutils raises.
+    dtype : torch.dtype, optional
+        Cast ``input`` to this dtype first, as torch does.
+
+    Returns
+    -------
+    Tensor
+        The probabilities, same shape as ``input``.
+
+    Raises
+    ------
+    TypeError
+        If ``dim`` is missing or ``input`` is not a floating-point tensor.
+
+    Shape
+    -----
+    - Input: :math:`(*)`, where :math:`*` means any number of dimensions.
+    - Output: :math:`(*)`, same shape as the input.
+
+    Notes
+    -----
+    Shifting every logit by the same :math:`m` leaves the ratio unchanged and makes the
+    largest exponential :math:`e^0 = 1`: no overflow for large logits. Very negative
+    logits may underflow to a probability of exactly 0; use :func:`log_softmax` when the
+    log is wanted.
+
+    See Also
+    --------
+    torch.nn.functional.softmax : the torch equivalent.
+    log_softmax : its logarithm, computed stably.
+
+    Examples
+    --------
+    >>> softmax(torch.tensor([0.0, 0.0, 0.0, 0.0]), dim=0)
+    tensor([0.2500, 0.2500, 0.2500, 0.2500])
+    >>> softmax(torch.tensor([1e4, 0.0]), dim=0)
+    tensor([1., 0.])
+    """
+    check_dim(dim, "softmax")
+    if dtype is not None:
+        input = input.to(dtype)
+    check_floating(input, "input", "softmax")
+    exp_shifted = (input - _max_shift(input, dim)).exp()
+    return exp_shifted / exp_shifted.sum(dim=dim, keepdim=True)
+
+
+def log_softmax(
+    input: Tensor, dim: int | None = None, *, dtype: torch.dtype | None = None
+) -> Tensor:
+    r"""Log of the softmax over ``dim``, computed without overflow or ``log(0)``.
+
+    .. math::
+        \log q_j = z_j - \log \sum_{c=1}^{C} e^{z_c}
+        = (z_j - m) - \log \sum_{c=1}^{C} e^{z_c - m}, \qquad m = \max_c z_c .
+
+    Parameters
+    ----------
+    input : Tensor
+        The logits :math:`z`, floating point.
+    dim : int
+        The dimension of the classes, for example ``dim=-1`` for ``(N, C)`` logits.
+        Required: torch guesses it when omitted (deprecated); lossutils raises.
+    dtype : torch.dtype, optional
+        Cast ``input`` to this dtype first, as torch does.
+
+    Returns
+    -------
+    Tensor
+        The log-probabilities, same shape as ``input``.
+
+    Raises
+    ------
+    TypeError
+        If ``dim`` is missing or ``input`` is not a floating-point tensor.
+
+    Shape
+    -----
+    - Input: :math:`(*)`, where :math:`*` means any number of dimensions.
+    - Output: :math:`(*)`, same shape as the input.
+
+    Notes
+    -----
+    ``softmax(z).log()`` overflows for large logits and gives :math:`-\infty` where a
+    probability underflows to 0. The log-sum-exp form does neither: a logit
+    :math:`10^4` below the largest has log-probability :math:`-10^4`, not
+    :math:`-\infty`.
+
+    See Also
+    --------
+    torch.nn.functional.log_softmax : the torch equivalent.
+    logsumexp : the normaliser subtracted here.
+
+    Examples
+    --------
+    >>> log_softmax(torch.tensor([1e4, 0.0]), dim=0)
+    tensor([     0., -10000.])
+    >>> torch.tensor([1e4, 0.0]).softmax(dim=0).log()  # the naive formula
+    tensor([0., -inf])
+    """
+    check_dim(dim, "log_softmax")
+    if dtype is not None:
+        input = input.to(dtype)
+    check_floating(input, "input", "log_softmax")
+    shifted = input - _max_shift(input, dim)
+    return shifted - shifted.exp().sum(dim=dim, keepdim=True).log()
+
+
+def entropy(p: Tensor, dim: int = -1, base: float | None = None) -> Tensor:
+    r"""Shannon entropy of the distribution(s) :math:`p` along ``dim``.
+
+    .. math::
+        H(p) = -\sum_{i} p(x_i) \log p(x_i), \qquad 0 \log 0 = 0,
+
+    in nats with the natural log (default), in bits with ``base=2``.
+
+    Parameters
+    ----------
+    p : Tensor
+        Probabilities in :math:`[0, 1]` that sum to 1 along ``dim``, floating point.
+    dim : int, default -1
+        The dimension of the outcomes.
+    base : float, optional
+        The base of the logarithm: ``None`` for :math:`e` (nats), ``2`` for bits.
+
+    Returns
+    -------
+    Tensor
+        ``p`` with ``dim`` reduced.
+
+    Raises
+    ------
+    TypeError
+        If ``p`` is not a floating-point tensor.
+    ValueError
+        If a probability lies outside :math:`[0, 1]`, or ``base`` is not positive or is 1.
+
+    Shape
+    -----
+    - Input: :math:`(*, C, *)`, where :math:`*` means any number of dimensions and
+      :math:`C` (at ``dim``) the number of outcomes.
+    - Output: :math:`(*, *)`, the input without ``dim``.
+
+    Notes
+    -----
+    An outcome of probability 0 contributes nothing (:math:`p \log p \to 0`), computed
+    with ``torch.xlogy`` rather than ``0 * log(0) = nan``. The gradient at
+    :math:`p = 0` is :math:`+\infty` and comes out as ``nan``. The sum to 1 is not
+    checked. The entropy is largest, :math:`\log C`, for the uniform distribution, and
+    0 for a certain outcome.
+
+    See Also
+    --------
+    torch.distributions.Categorical.entropy : the torch equivalent, in nats.
+    kl_div : the extra cost of coding :math:`p` with a code made for :math:`q`.
+
+    Examples
+    --------
+    >>> entropy(torch.tensor([0.5, 0.5]), base=2)
+    tensor(1.)
+    >>> entropy(torch.tensor([1.0, 0.0]))
+    tensor(0.)
+    """
+    check_floating(p, "p", "entropy")
+    if base is not None and not (base > 0 and base != 1):
+        raise ValueError(f"entropy: base must be positive and not 1, got {base!r}")
+    check_in_range(p, "p", "entropy")
+    nats = -torch.xlogy(p, p).sum(dim=dim) + 0.0  # "+ 0.0" turns -0.0 into 0.0
+    return nats if base is None else nats / math.log(base)
+
+
+def kl_div(
+    input: Tensor, target: Tensor, reduction: str = "mean", log_target: bool = False
+) -> Tensor:
+    r"""Kullback-Leibler divergence of the predicted distribution from the target one.
+
+    With ``input`` the log-probabilities :math:`\log q` and ``target`` the probabilities
+    :math:`p` (or :math:`\log p` if ``log_target``), the unreduced loss
+    (``reduction='none'``) is, element by element,
+
+    .. math::
+        l_n = p_n \left( \log p_n - \log q_n \right), \qquad 0 \log 0 = 0,
+
+    and the reduced loss
+
+    .. math::
+        \ell(\log q, p) = \begin{cases}
+            \operatorname{sum}(L) / N, & \text{if reduction} = \text{'batchmean'} \\
+            \operatorname{mean}(L), & \text{if reduction} = \text{'mean'} \\
+            \operatorname{sum}(L), & \text{if reduction} = \text{'sum'}
+        \end{cases}
+
+    where :math:`N` is the size of the first dimension (the batch). ``'batchmean'`` is
+    the KL divergence :math:`D_{KL}(p \,\|\, q) = \sum_c p_c \log (p_c / q_c)` averaged
+    over the batch; ``'mean'`` also divides by the number of classes, as torch does.
+
+    Parameters
+    ----------
+    input : Tensor
+        The log-probabilities :math:`\log q`, for example from :func:`log_softmax`.
+    target : Tensor
+        The probabilities :math:`p` in :math:`[0, 1]`, or the log-probabilities
+        :math:`\log p \le 0` if ``log_target``; same shape as ``input``.
+    reduction : {'mean', 'batchmean', 'sum', 'none'}, default 'mean'
+        How the per-element losses are combined.
+    log_target : bool, default False
+        Whether ``target`` holds log-probabilities.
+
+    Returns
+    -------
+    Tensor
+        A scalar, or the per-element losses if ``reduction='none'``.
+
+    Raises
+    ------
+    TypeError
+        If ``input`` or ``target`` is not a floating-point tensor.
+    ValueError
+        If the shapes differ, ``reduction`` is unknown, or a target probability lies
+        outside :math:`[0, 1]` (a log-probability above 0).
+
+    Shape
+    -----
+    - Input: :math:`(*)`, where :math:`*` means any number of dimensions.
+    - Target: :math:`(*)`, same shape as the input.
+    - Output: scalar by default. If ``reduction`` is ``'none'``, then :math:`(*)`, same
+      shape as the input.
+
+    Notes
+    -----
+    ``input`` is a log-probability so that it can come from :func:`log_softmax`
+    without the overflow of ``softmax(z).log()``. With probability targets,
+    :math:`p \log p` uses ``torch.xlogy`` so that :math:`p = 0` contributes 0; with
+    ``log_target=True`` the loss is :math:`e^{\log p} (\log p - \log q)`, which needs no
+    such care. torch warns that ``'mean'`` is not the KL divergence; lossutils keeps
+    torch's value without the warning, and ``'batchmean'`` is what the maths means.
+
+    See Also
+    --------
+    torch.nn.functional.kl_div : the torch equivalent.
+
+    Examples
+    --------
+    >>> p = torch.tensor([[0.5, 0.5]])
+    >>> kl_div(torch.tensor([[0.25, 0.75]]).log(), p, reduction="batchmean")
+    tensor(0.1438)
+    >>> kl_div(p.log(), p, reduction="batchmean")
+    tensor(0.)
+    """
+    check_floating(input, "input", "kl_div")
+    check_floating(target, "target", "kl_div")
+    check_same_shape(input, target, "kl_div")
+    check_reduction(reduction, ("none", "batchmean", "mean", "sum"))
+    if log_target:
+        check_in_range(target, "target (log_target=True)", "kl_div", low=-math.inf, high=0.0)
+        log_p = target
+        pointwise = log_p.exp() * (log_p - input)
+    else:
+        check_in_range(target, "target", "kl_div")
+        p = target
+        pointwise = torch.xlogy(p, p) - p * input
+    if reduction == "batchmean":
+        batch_size = input.shape[0] if input.dim() > 0 else 1
+        return pointwise.sum() / batch_size
+    return reduce(pointwise, reduction)
