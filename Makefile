@@ -1,14 +1,24 @@
 # Two commands do all the set-up on a fresh machine:
 #   make book   build the website into _build/html
-#   make test   run every test (lint, unit tests and doctests, notebooks, book build)
+#   make test   run every test: lint, unit tests and doctests, strict nbval over every
+#               notebook, the book build, then the site in Chromium, the notebooks in
+#               JupyterLab and in a simulated Colab runtime, and the workflow checks
+# Other targets: make lab (JupyterLab on the course), make execute (re-run the notebooks
+# and store their outputs), make screenshots, make bench, make clean.
 
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Debian's Chromium, driven by Playwright in the browser tests.
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# The tests that drive a real client; they run after the book is built.
+CLIENT_TESTS := tests/test_site.py tests/test_jupyterlab.py tests/test_colab.py
 
-.PHONY: book test lint unit nbval lab execute clean
+.PHONY: book test venv lint unit nbval site jupyterlab colab clients screenshots \
+	lab execute bench chromium clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,6 +26,15 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+venv: $(STAMP)
+
+# Installed once; skipped when the file is there.
+$(CHROMIUM):
+	$(SUDO) apt-get update
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y chromium
+
+chromium: $(CHROMIUM)
 
 book: $(STAMP)
 	$(BIN)/jupyter-book build . --builder html -n -W --keep-going
@@ -25,18 +44,39 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 unit: $(STAMP)
-	$(BIN)/pytest tests lossutils
+	$(BIN)/pytest tests lossutils $(addprefix --ignore=,$(CLIENT_TESTS))
 
+# Strict: every stored output is compared with a fresh CPU (or LOSSUTILS_DEVICE) run.
 nbval: $(STAMP)
-	$(BIN)/pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:randomly notebooks
+	$(BIN)/pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
+		-p no:randomly notebooks/*.ipynb
 
-test: lint unit nbval book
+site: $(STAMP) $(CHROMIUM) book
+	$(BIN)/pytest tests/test_site.py
+
+jupyterlab: $(STAMP) $(CHROMIUM)
+	$(BIN)/pytest tests/test_jupyterlab.py
+
+colab: $(STAMP)
+	$(BIN)/pytest tests/test_colab.py
+
+clients: $(STAMP) $(CHROMIUM) book
+	$(BIN)/pytest $(CLIENT_TESTS)
+
+test: lint unit nbval book clients
+
+# A full-page screenshot of every page of the site, for a person to look at.
+screenshots: site
+	@echo "Screenshots of every page: $(CURDIR)/_build/screenshots/"
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=$(CURDIR)
 
 execute: $(STAMP)
 	$(BIN)/python scripts/execute_notebooks.py notebooks/*.ipynb
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_losses.py
 
 clean:
 	rm -rf _build
