@@ -5,10 +5,10 @@ import torch
 import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from parity import matches_torch
 
 import lossutils as lu
 
-RTOL, ATOL = 1e-10, 1e-12
 REDUCTIONS = ["none", "mean", "sum"]
 PARITY = settings(max_examples=20, deadline=None, database=None, derandomize=True)
 
@@ -21,25 +21,6 @@ layouts = st.tuples(
 ).map(lambda t: (t[0], t[1], t[2] if t[0] is not None else ()))
 
 
-def matches_torch(ours, theirs, tensors, differentiable, **options):
-    """Call both losses on fresh leaves of ``tensors``; compare values and gradients."""
-
-    def run(loss):
-        leaves = [
-            t.detach().clone().requires_grad_(i in differentiable) for i, t in enumerate(tensors)
-        ]
-        value = loss(*leaves, **options)
-        upstream = torch.linspace(0.5, 1.5, value.numel(), dtype=value.dtype).reshape(value.shape)
-        grads = torch.autograd.grad(value, [leaves[i] for i in differentiable], upstream)
-        return value, grads
-
-    value, grads = run(ours)
-    expected_value, expected_grads = run(theirs)
-    assert value.shape == expected_value.shape
-    assert value.dtype == expected_value.dtype
-    torch.testing.assert_close(value, expected_value, rtol=RTOL, atol=ATOL, equal_nan=True)
-    for grad, expected in zip(grads, expected_grads, strict=True):
-        torch.testing.assert_close(grad, expected, rtol=RTOL, atol=ATOL, equal_nan=True)
 
 
 def logits_and_classes(layout, seed, ignore_index=None):

@@ -8,35 +8,16 @@ import torch
 import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from parity import ATOL, RTOL, matches_torch
 
 import lossutils as lu
 
-RTOL, ATOL = 1e-10, 1e-12
 PARITY = settings(max_examples=30, deadline=None, database=None, derandomize=True)
 
 shapes = st.lists(st.integers(1, 5), min_size=1, max_size=3).map(tuple)
 seeds = st.integers(0, 2**31 - 1)
 
 
-def matches_torch(ours, theirs, tensors, differentiable, **options):
-    """Call both on fresh leaves of ``tensors``; compare values and gradients."""
-
-    def run(function):
-        leaves = [
-            t.detach().clone().requires_grad_(i in differentiable) for i, t in enumerate(tensors)
-        ]
-        value = function(*leaves, **options)
-        upstream = torch.linspace(0.5, 1.5, value.numel(), dtype=value.dtype).reshape(value.shape)
-        grads = torch.autograd.grad(value, [leaves[i] for i in differentiable], upstream)
-        return value, grads
-
-    value, grads = run(ours)
-    expected_value, expected_grads = run(theirs)
-    assert value.shape == expected_value.shape
-    assert value.dtype == expected_value.dtype
-    torch.testing.assert_close(value, expected_value, rtol=RTOL, atol=ATOL, equal_nan=True)
-    for grad, expected in zip(grads, expected_grads, strict=True):
-        torch.testing.assert_close(grad, expected, rtol=RTOL, atol=ATOL, equal_nan=True)
 
 
 def logits_of(shape, seed, scale=3.0):
