@@ -538,7 +538,8 @@ def _draw_scores(ax, data_scores: Tensor, labels: Tensor, threshold: float,
         ax.scatter(data_scores.numpy()[mask], value + jitter[mask], s=18, color=color,
                    alpha=0.8, label=name)
         ax.scatter(data_scores.numpy()[wrong], value + jitter[wrong], s=70,
-                   facecolors="none", edgecolors=COLORS["mae"], linewidths=1.2)
+                   facecolors="none", edgecolors=COLORS["mae"], linewidths=1.2,
+                   label="wrong answer" if value == 1.0 else "_nolegend_")
     grid = torch.linspace(-0.05, 1.05, 300)
     ax.plot(grid.numpy(), soft_prediction(grid, threshold, temperature).numpy(),
             color=COLORS["squared"], label="soft answer")
@@ -560,13 +561,20 @@ def threshold_panels(
 
     Introduced in chapter 4.
     """
-    fig, axes = subplots(1, len(thresholds), width=3.3, height=3.0, squeeze=False)
-    for ax, t in zip(axes[0], thresholds, strict=True):
+    if not thresholds:
+        raise ValueError("give at least one threshold")
+    ncols = min(len(thresholds), 2)
+    nrows = -(-len(thresholds) // ncols)
+    fig, axes = subplots(nrows, ncols, width=3.6, height=2.8, squeeze=False)
+    flat = [ax for row in axes for ax in row]
+    for ax in flat[len(thresholds):]:
+        ax.axis("off")
+    for ax, t in zip(flat, thresholds, strict=False):
         zero_one, squared = _draw_scores(ax, data.scores, data.labels, t, temperature)
-        label_axes(ax, title=f"t = {t:g}: 0-1 {zero_one:.3f}, squared {squared:.3f}",
+        label_axes(ax, title=f"t = {t:g}: error rate {zero_one:.3f}, squared {squared:.3f}",
                    xlabel="hole score s", ylabel="label / answer", legend=False)
-    handles, names = axes[0][0].get_legend_handles_labels()
-    fig.legend(handles, names, loc="outside lower center", ncols=len(names))
+    handles, names = flat[0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="outside lower center", ncols=3)
     plt.close(fig)
     return fig
 
