@@ -164,13 +164,16 @@ def test_figures_are_labelled(points):
 def test_outlier_demo_every_control_draws(points, capsys):
     x, y = points
     demo = lu.outlier_demo(x, y, steps=30)
+    output = demo.children[-1]
     settings = list(lu.control_settings(demo))
     assert [round(value, 2) for _, value in settings] == [-10.0, 7.5, 25.0, 0.1, 2.55, 5.0]
     for control, value in settings:
         capsys.readouterr()
         control.value = value
-        # outside a kernel the demo's output area passes the redrawn figure to stdout
-        assert capsys.readouterr().out.startswith("Figure(")
+        # the redrawn figure lands in the output area, or (outside a kernel, when the
+        # area is filled with "with output: display(...)") on stdout
+        drawn = capsys.readouterr().out.startswith("Figure(") or len(output.outputs) == 1
+        assert drawn
     assert float(y[-1]) != 25.0  # the demo moves a copy, never the caller's data
 
 
