@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterator
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
-from IPython.display import display
 
 __all__ = ["control_settings", "interactive_figure"]
 
@@ -23,8 +22,8 @@ def interactive_figure(
     """Return a box of ``controls`` above an output area that ``draw`` renders into.
 
     ``draw`` receives the controls' current values as keyword arguments and returns a
-    matplotlib figure (or ``None`` after drawing one itself). The figure is redrawn
-    whenever a control moves.
+    matplotlib figure (``None`` leaves the output empty). The figure is redrawn whenever a
+    control moves.
 
     Examples
     --------
@@ -42,12 +41,14 @@ def interactive_figure(
 
     def redraw(change: object = None) -> None:
         values = {name: control.value for name, control in controls.items()}
-        output.outputs = ()  # clear the previous figure
-        with output:
-            figure = draw(**values)
-            if figure is not None:
-                display(figure)
-                plt.close(figure)
+        figure = draw(**values)
+        # Set the output's contents directly rather than capturing with `with output:`,
+        # which needs a front end (JupyterLab, nbclient) to route the display into the
+        # widget; this way the figure lands in the widget under nbval and in tests too.
+        output.outputs = ()
+        if figure is not None:
+            output.append_display_data(figure)
+            plt.close(figure)
 
     for control in controls.values():
         control.observe(redraw, names="value")
