@@ -55,8 +55,9 @@ def _float64(name: str, values: ArrayLike) -> np.ndarray:
         array = np.asarray(values, dtype=np.float64)
     if array.ndim == 2 and array.shape[1] == 1:  # a column (N, 1), as nn.Linear takes
         array = array[:, 0]
-    if array.ndim != 1:
-        raise ValueError(f"{name} must have shape (N,) or (N, 1), got {array.shape}")
+    if array.ndim != 1 or array.size == 0:
+        raise ValueError(f"{name} must have shape (N,) or (N, 1) with N >= 1, "
+                         f"got {array.shape}")
     return array
 
 
@@ -368,8 +369,9 @@ def degree_demo(
     Examples
     --------
     >>> x = np.linspace(-1, 1, 6)
-    >>> demo = degree_demo(x, x**2, [0.5], [0.25])  # doctest: +ELLIPSIS
-    Figure(...)
+    >>> import contextlib, io
+    >>> with contextlib.redirect_stdout(io.StringIO()):  # no kernel here to show the figure
+    ...     demo = degree_demo(x, x**2, [0.5], [0.25])
     >>> demo.children[0].max
     5
     """

@@ -19,11 +19,11 @@ from collections.abc import Sequence
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
-import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from torch import Tensor
 
+from .capacity import _float64, _pair
 from .display import fmt
 from .plotting import COLORS, label_axes, subplots
 from .widgets import interactive_figure
@@ -40,26 +40,6 @@ __all__ = [
 ]
 
 ArrayLike = Tensor | np.ndarray | Sequence[float]
-
-
-def _float64(name: str, values: ArrayLike) -> np.ndarray:
-    if isinstance(values, Tensor):
-        array = values.detach().to("cpu", torch.float64).numpy()
-    else:
-        array = np.asarray(values, dtype=np.float64)
-    if array.ndim == 2 and array.shape[1] == 1:  # a column (N, 1), as nn.Linear takes
-        array = array[:, 0]
-    if array.ndim != 1 or array.size == 0:
-        raise ValueError(f"{name} must have shape (N,) or (N, 1) with N >= 1, "
-                         f"got {array.shape}")
-    return array
-
-
-def _pair(x: ArrayLike, y: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
-    x, y = _float64("x", x), _float64("y", y)
-    if x.shape != y.shape:
-        raise ValueError(f"x and y must have the same shape, got {x.shape} and {y.shape}")
-    return x, y
 
 
 def least_squares_line(x: ArrayLike, y: ArrayLike) -> tuple[float, float]:
@@ -342,8 +322,9 @@ def line_fit_demo(
 
     Examples
     --------
-    >>> demo = line_fit_demo([0.0, 1.0, 2.0], [1.0, 3.0, 5.0])  # doctest: +ELLIPSIS
-    Figure(...)
+    >>> import contextlib, io
+    >>> with contextlib.redirect_stdout(io.StringIO()):  # no kernel here to show the figure
+    ...     demo = line_fit_demo([0.0, 1.0, 2.0], [1.0, 3.0, 5.0])
     >>> [control.description for control in demo.children[:2]]
     ['slope w', 'intercept b']
     """

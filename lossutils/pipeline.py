@@ -446,9 +446,9 @@ def fit_progress_demo(
     --------
     >>> record = FitRecord(grid=torch.tensor([[0.0], [1.0]]), steps=[0, 1],
     ...                    losses=[1.0, 0.5], predictions=[torch.zeros(2), torch.ones(2)])
-    >>> demo = fit_progress_demo(torch.tensor([0.5]), torch.tensor([1.0]), record)
-    ... # doctest: +ELLIPSIS
-    Figure(...)
+    >>> import contextlib, io
+    >>> with contextlib.redirect_stdout(io.StringIO()):  # no kernel here to show the figure
+    ...     demo = fit_progress_demo(torch.tensor([0.5]), torch.tensor([1.0]), record)
     >>> demo.children[0].max
     1
     """
