@@ -19,6 +19,7 @@ import torch
 from matplotlib.figure import Figure
 from torch import Tensor, nn
 
+from .landscape import least_squares_line
 from .plotting import COLORS, label_axes, subplots
 from .regression import huber_loss, l1_loss, mse_loss
 from .training import TrainingHistory, fit
@@ -33,7 +34,6 @@ __all__ = [
     "fit_lines",
     "huber_line",
     "least_absolute_line",
-    "least_squares_line",
     "line_fits_figure",
     "losses_vs_residual",
     "losses_vs_residual_figure",
@@ -105,23 +105,6 @@ def constant_costs(y: Tensor, constants: Tensor) -> tuple[Tensor, Tensor]:
     mse = mse_loss(predictions, targets, reduction="none").mean(dim=1)
     mae = l1_loss(predictions, targets, reduction="none").mean(dim=1)
     return mse, mae
-
-
-def least_squares_line(x: Tensor, y: Tensor) -> tuple[float, float]:
-    r"""The line minimising the MSE, in closed form: slope = cov(x, y) / var(x).
-
-    Returns ``(slope, intercept)``. Introduced in chapter 5.
-
-    Examples
-    --------
-    >>> least_squares_line(torch.tensor([0.0, 1.0, 2.0]), torch.tensor([1.0, 3.0, 5.0]))
-    (2.0, 1.0)
-    """
-    _check_points(x, y)
-    x, y = x.detach().cpu().double(), y.detach().cpu().double()
-    dx, dy = x - x.mean(), y - y.mean()
-    slope = float((dx * dy).sum() / (dx * dx).sum())
-    return slope, float(y.mean() - slope * x.mean())
 
 
 def least_absolute_line(x: Tensor, y: Tensor) -> tuple[float, float]:

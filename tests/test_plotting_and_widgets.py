@@ -66,3 +66,16 @@ def test_interactive_figure_needs_widgets():
         lu.interactive_figure(lambda: None)
     with pytest.raises(TypeError, match="'n' is a int"):
         lu.interactive_figure(lambda n: None, n=3)
+
+
+def test_no_two_modules_export_the_same_name():
+    """A name defined twice would let one module's version silently hide the other's."""
+    import importlib
+    import pkgutil
+
+    owners = {}
+    for module_info in pkgutil.iter_modules(lu.__path__):
+        module = importlib.import_module(f"lossutils.{module_info.name}")
+        for name in getattr(module, "__all__", []):
+            owners.setdefault(name, []).append(module_info.name)
+    assert {name: mods for name, mods in owners.items() if len(mods) > 1} == {}

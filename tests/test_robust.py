@@ -58,11 +58,11 @@ def test_least_absolute_line_ignores_a_far_point():
 @pytest.mark.parametrize("solver", [lu.least_squares_line, lu.least_absolute_line,
                                     lu.huber_line])
 def test_line_solvers_reject_degenerate_input(solver):
-    with pytest.raises(ValueError, match="all x are equal|positive"):
+    with pytest.raises(ValueError, match="all x (values )?are equal|positive"):
         solver(torch.ones(4), torch.arange(4.0))
     with pytest.raises(ValueError, match="same shape"):
         solver(torch.ones(4), torch.ones(3))
-    with pytest.raises(ValueError, match="at least 2"):
+    with pytest.raises(ValueError, match="at least 2|all x values are equal"):
         solver(torch.ones(1), torch.ones(1))
 
 
