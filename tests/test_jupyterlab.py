@@ -1,0 +1,319 @@
+"""The notebooks in a real JupyterLab, driven through its user interface in Chromium.
+
+JupyterLab is started on a free localhost port, with a token, in a temporary directory
+that holds copies of the notebooks, with Jupyter's user folders inside it and a kernel
+spec that runs this environment's Python. Each notebook is opened through the UI, its
+outputs are cleared (Edit menu), all its cells are run (Run menu > Run All Cells), and,
+once the kernel is idle, saved (Ctrl+S). The notebook passes when every code cell shows
+an execution count, no output is an error or stderr, and the saved file has every code
+cell executed, in order. Where a notebook has a slider, moving it with the keyboard
+must change what its demo shows; at least one notebook must have such a demo. The server
+is shut down whatever happens.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+import pytest
+from course_files import (
+    CHROMIUM_ARGS,
+    SCREENSHOTS,
+    free_port,
+    notebooks,
+    quiet_environment,
+    require_chromium,
+    wait_for_port,
+)
+from playwright.sync_api import Browser, Page, sync_playwright
+
+NOTEBOOKS = notebooks()
+KERNEL_NAME = "python3"
+RUN_TIMEOUT_MS = 180_000
+UI_TIMEOUT_MS = 60_000
+SLIDER_HANDLE = ".widget-slider .noUi-handle"
+
+# JupyterLab's user settings for the test: every cell in the DOM (no windowing, so the
+# test sees all of them), no news or update checks.
+SETTINGS = {
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+        "fetchNews": "false", "checkForUpdates": False,
+    },
+}
+
+
+@dataclass
+class Lab:
+    url: str
+    token: str
+    root: Path
+    notebooks_run: list[str] = field(default_factory=list)
+    sliders_moved: list[str] = field(default_factory=list)
+
+    def api(self, path: str, method: str = "GET") -> object:
+        request = urllib.request.Request(
+            f"{self.url}api/{path}", method=method,
+            headers={"Authorization": f"token {self.token}"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - localhost
+            body = response.read()
+        return json.loads(body) if body else None
+
+
+def write_settings(home: Path) -> dict[str, str]:
+    """Jupyter's folders inside ``home``, with the settings above and our kernel spec."""
+    folders = {name: home / name for name in ("config", "data", "runtime", "settings",
+                                              "workspaces", "ipython", "kernels")}
+    for folder in folders.values():
+        folder.mkdir(parents=True)
+    for name, value in SETTINGS.items():
+        path = folders["settings"] / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(value))
+    kernel = folders["kernels"] / "kernels" / KERNEL_NAME
+    kernel.mkdir(parents=True)
+    (kernel / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python 3 (course environment)",
+        "language": "python",
+    }))
+    return quiet_environment(
+        # JUPYTER_PATH comes first, before the environment's own kernel spec.
+        JUPYTER_PATH=str(folders["kernels"]),
+        JUPYTER_CONFIG_DIR=str(folders["config"]), JUPYTER_DATA_DIR=str(folders["data"]),
+        JUPYTER_RUNTIME_DIR=str(folders["runtime"]),
+        JUPYTERLAB_SETTINGS_DIR=str(folders["settings"]),
+        JUPYTERLAB_WORKSPACES_DIR=str(folders["workspaces"]),
+        IPYTHONDIR=str(folders["ipython"]), LOSSUTILS_DEVICE="cpu",
+        PYDEVD_DISABLE_FILE_VALIDATION="1",
+    )
+
+
+@pytest.fixture(scope="module")
+def lab() -> Iterator[Lab]:
+    if not NOTEBOOKS:
+        pytest.fail("no notebooks in notebooks/")
+    with tempfile.TemporaryDirectory(prefix="jupyterlab-test-") as directory:
+        home = Path(directory)
+        root = home / "course"
+        root.mkdir()
+        for notebook in NOTEBOOKS:
+            (root / notebook.name).write_bytes(notebook.read_bytes())
+        env = write_settings(home / "jupyter")
+        port, token = free_port(), secrets.token_hex(16)
+        log = (home / "server.log").open("w")
+        server = subprocess.Popen(
+            [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+             f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+             f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+             "--LabApp.news_url=", "--LabApp.extension_manager=readonly",
+             "--ServerApp.terminals_enabled=False", "--allow-root"],
+            cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        try:
+            wait_for_port(port, timeout=120, process=server)
+            lab_state = Lab(f"http://127.0.0.1:{port}/", token, root)
+            yield lab_state
+            report = {"notebooks_run": lab_state.notebooks_run,
+                      "sliders_moved": lab_state.sliders_moved}
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            (SCREENSHOTS / "jupyterlab-report.json").write_text(json.dumps(report, indent=2))
+        finally:
+            stop(server)
+            log.close()
+            if sys.exc_info()[0] is not None:
+                print((home / "server.log").read_text()[-5000:])
+
+
+def stop(server: subprocess.Popen) -> None:
+    """Ask the server to stop (it shuts its kernels down), then make sure it has."""
+    if server.poll() is None:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    executable = require_chromium()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def menu(page: Page, top: str, item: str) -> None:
+    """Click ``top`` in JupyterLab's menu bar, then ``item`` in the menu it opens."""
+    page.locator("#jp-MainMenu .lm-MenuBar-itemLabel", has_text=re.compile(f"^{top}$")).click()
+    page.locator(".lm-Menu-content .lm-Menu-itemLabel",
+                 has_text=re.compile(f"^{re.escape(item)}$")).first.click()
+
+
+def wait_for_kernel(lab: Lab, page: Page, name: str) -> None:
+    """Wait until the notebook's kernel is started, connected to the page, and idle."""
+    deadline = time.monotonic() + UI_TIMEOUT_MS / 1000
+    while time.monotonic() < deadline:
+        kernels = [s["kernel"] for s in lab.api("sessions") or [] if s["path"] == name]
+        if kernels and kernels[0]["execution_state"] == "idle" and kernels[0]["connections"]:
+            break
+        time.sleep(0.5)
+    else:
+        raise AssertionError(f"{name}: JupyterLab started no kernel for it")
+    page.wait_for_selector(
+        '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator'
+        '[data-status="idle"]', timeout=UI_TIMEOUT_MS,
+    )
+
+
+def wait_until_idle(page: Page, timeout_ms: int) -> None:
+    page.wait_for_selector(
+        '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator'
+        '[data-status="idle"]', timeout=timeout_ms,
+    )
+
+
+def prompts(page: Page) -> list[str]:
+    return page.eval_on_selector_all(
+        ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputArea-prompt",
+        "nodes => nodes.map(n => n.textContent.trim())",
+    )
+
+
+def wait_for_all_cells(page: Page, expected: int) -> list[str]:
+    """Wait until every code cell shows an execution count and the kernel is idle."""
+    deadline = time.monotonic() + RUN_TIMEOUT_MS / 1000
+    while time.monotonic() < deadline:
+        shown = prompts(page)
+        if len(shown) == expected and all(re.fullmatch(r"\[\d+\]:", p) for p in shown):
+            wait_until_idle(page, UI_TIMEOUT_MS)
+            return shown
+        time.sleep(0.5)
+    return prompts(page)
+
+
+def move_first_slider(page: Page) -> str | None:
+    """Move the first slider with the keyboard; return what changed, or None if none."""
+    handles = page.locator(f".jp-NotebookPanel:not(.lm-mod-hidden) {SLIDER_HANDLE}")
+    if handles.count() == 0:
+        return None
+    handle = handles.first
+    handle.scroll_into_view_if_needed()
+    assert handle.is_visible(), "the slider is not visible"
+    slider = handle.locator("xpath=ancestor::div[contains(@class, 'widget-slider')][1]")
+    readout = slider.locator(".widget-readout")
+    demo = handle.locator("xpath=ancestor::div[contains(@class, 'jp-OutputArea-output')][1]")
+    before_value = readout.inner_text()
+    before_view = demo.inner_html()
+    at_max = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
+    key = "ArrowLeft" if at_max else "ArrowRight"
+    handle.focus()
+    for _ in range(3):
+        handle.press(key)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        after_value = readout.inner_text()
+        if after_value != before_value and demo.inner_html() != before_view:
+            wait_until_idle(page, UI_TIMEOUT_MS)
+            return f"slider {before_value} -> {after_value}"
+        time.sleep(0.5)
+    raise AssertionError(
+        f"moving the slider from {before_value} ({key} x3) did not change the demo: "
+        f"the slider reads {readout.inner_text()}"
+    )
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda path: path.name)
+def test_notebook_runs_in_jupyterlab(notebook: Path, lab: Lab, browser: Browser) -> None:
+    expected_cells = sum(c.cell_type == "code"
+                         for c in nbformat.read(notebook, as_version=4).cells)
+    saved = lab.root / notebook.name
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(UI_TIMEOUT_MS)
+    page_errors: list[str] = []
+    page.on("pageerror", lambda error: page_errors.append(str(error)))
+    try:
+        # `reset`: a fresh workspace, without the tabs of the notebooks opened before.
+        page.goto(f"{lab.url}lab/tree/{notebook.name}?reset&token={lab.token}")
+        page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell",
+                               timeout=UI_TIMEOUT_MS)
+        wait_for_kernel(lab, page, notebook.name)
+        menu(page, "Edit", "Clear Outputs of All Cells")
+        assert not any(re.fullmatch(r"\[\d+\]:", p) for p in prompts(page)), "not cleared"
+
+        menu(page, "Run", "Run All Cells")
+        shown = wait_for_all_cells(page, expected_cells)
+        assert len(shown) == expected_cells and all(
+            re.fullmatch(r"\[\d+\]:", p) for p in shown
+        ), f"{notebook.name}: not every code cell ran in JupyterLab: prompts {shown}"
+
+        errors = page.locator(
+            '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output'
+            '[data-mime-type="application/vnd.jupyter.stderr"]'
+        ).all_inner_texts()
+        assert not errors, f"{notebook.name}: error or stderr output in JupyterLab: {errors}"
+
+        moved = move_first_slider(page)
+        if moved:
+            lab.sliders_moved.append(f"{notebook.name}: {moved}")
+
+        mtime = saved.stat().st_mtime_ns
+        page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook").click(
+            position={"x": 5, "y": 5})
+        page.keyboard.press("Control+s")
+        deadline = time.monotonic() + 30
+        while saved.stat().st_mtime_ns == mtime and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert saved.stat().st_mtime_ns != mtime, f"{notebook.name}: Ctrl+S did not save it"
+        check_saved(saved)
+        lab.notebooks_run.append(notebook.name)
+        assert not page_errors, f"{notebook.name}: JupyterLab page errors: {page_errors}"
+    finally:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"jupyterlab__{notebook.stem}.png"))
+        context.close()
+        for session in lab.api("sessions") or []:
+            lab.api(f"sessions/{session['id']}", method="DELETE")
+
+
+def check_saved(path: Path) -> None:
+    """The file JupyterLab saved: every code cell executed in order, no error output."""
+    for _ in range(20):  # the file may be caught while it is being written
+        try:
+            notebook = nbformat.read(path, as_version=4)
+            break
+        except (json.JSONDecodeError, nbformat.reader.NotJSONError):
+            time.sleep(0.2)
+    cells = [c for c in notebook.cells if c.cell_type == "code"]
+    counts = [c.execution_count for c in cells]
+    assert counts == list(range(1, len(cells) + 1)), f"{path.name}: saved counts {counts}"
+    bad = [(i, o.output_type, o.get("name")) for i, c in enumerate(cells) for o in c.outputs
+           if o.output_type == "error" or o.get("name") == "stderr"]
+    assert not bad, f"{path.name}: saved error or stderr outputs {bad}"
+
+
+def test_a_widget_demo_responds_to_its_slider(lab: Lab) -> None:
+    """At least one notebook has a slider whose demo changed when the slider moved."""
+    assert lab.sliders_moved, "no notebook had a slider to move in JupyterLab"
