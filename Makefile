@@ -36,7 +36,10 @@ $(CHROMIUM):
 
 chromium: $(CHROMIUM)
 
+# The HTML is written afresh each time (no pages left over from renamed chapters); the
+# executed chapters and doctrees in _build/ are kept, so a rebuild stays quick.
 book: $(STAMP)
+	rm -rf _build/html
 	$(BIN)/jupyter-book build . --builder html -n -W --keep-going
 	@echo "The course website: $(CURDIR)/_build/html/index.html"
 
