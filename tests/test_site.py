@@ -211,6 +211,13 @@ def test_page(page_path: str, site_url: str, browser: Browser, report: dict) -> 
             problems += [f"maths not typeset: {text!r}" for text in untypeset]
             errors = page.locator("mjx-merror").all_text_contents()
             problems += [f"MathJax error: {text!r}" for text in errors]
+            # MathJax writes an undefined macro as its own name, in red.
+            undefined = page.evaluate(
+                """() => Array.from(document.querySelectorAll(
+                         'mjx-assistive-mml mtext[mathcolor="red"]'), m => m.textContent)
+                       .filter(text => text.startsWith('\\\\'))"""
+            )
+            problems += [f"undefined TeX macro: {text}" for text in undefined]
         if views:
             report["pages_with_widgets"] += 1
             problems += check_widgets(page)
