@@ -26,13 +26,13 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 import pytest
 import yaml
-from course_files import ROOT, notebooks
+from course_files import ROOT, SCREENSHOTS, notebooks
 
 sys.path.insert(0, str(ROOT / "scripts"))
 from notebook_header import SETUP_TAG  # noqa: E402
@@ -79,6 +79,7 @@ class Runtime:
     torch_before: dict[str, str]
     torch_after: dict[str, str]
     planned_installs: list[str]
+    notebooks_run: list[str] = field(default_factory=list)
 
     def run(self, *args: str, timeout: float = PIP_TIMEOUT_S) -> subprocess.CompletedProcess:
         return subprocess.run(
@@ -187,7 +188,12 @@ def runtime() -> Iterator[Runtime]:
         assert installed.returncode == 0, installed.stderr
         after = torch_fingerprint(python, home, env)
         (home / "run").mkdir()
-        yield Runtime(home, python, env, before, after, planned)
+        runtime = Runtime(home, python, env, before, after, planned)
+        yield runtime
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        (SCREENSHOTS / "colab-report.json").write_text(json.dumps({
+            "notebooks_run": runtime.notebooks_run, "torch": after,
+            "installed_by_setup_cell": planned}, indent=2))
 
 
 def test_setup_cell_installs_lossutils_and_nothing_else(runtime: Runtime) -> None:
@@ -240,3 +246,4 @@ def test_notebook_runs_in_colab_runtime(notebook: Path, runtime: Runtime) -> Non
     for module in ("lossutils", "torch"):
         path = Path(where[module]).resolve()
         assert path.is_relative_to(venv) and not path.is_relative_to(ROOT), (module, path)
+    runtime.notebooks_run.append(notebook.name)
