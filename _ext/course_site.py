@@ -5,7 +5,10 @@
    included, and points them at that page's source: a ``.md`` file, which Colab cannot
    open and JupyterLab opens as plain text. The runnable version of each chapter is its
    lab in ``notebooks/``, whose page keeps the buttons.
-2. Each script once per page. Sphinx 7.4 registers an inline script (one with a body and
+2. The widget renderer only on pages with saved widgets. Scripts that myst-nb adds for
+   one page (``nb_ipywidgets_js``) stay registered for the pages written after it, so
+   every page loaded the 1.9 MB ``_static/widgets/embed.js``.
+3. Each script once per page. Sphinx 7.4 registers an inline script (one with a body and
    no file) twice, once under the file name ``None`` and once under ``''``, so pages
    declared sphinx-thebe's ``const THEBE_JS_URL`` twice: a console error on every page.
 """
@@ -17,6 +20,8 @@ from typing import Any
 from sphinx.application import Sphinx
 
 LAUNCH_GROUP = "launch-buttons"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+WIDGET_SCRIPTS = "_static/widgets/"
 
 
 def drop_launch_buttons(context: dict[str, Any]) -> None:
@@ -26,6 +31,17 @@ def drop_launch_buttons(context: dict[str, Any]) -> None:
     if buttons:
         buttons[:] = [button for button in buttons if button.get("label") != LAUNCH_GROUP]
     context["use_thebe"] = False
+
+
+def drop_widget_renderer_without_widgets(context: dict[str, Any]) -> None:
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    if any(getattr(s, "attributes", {}).get("type") == WIDGET_STATE for s in scripts):
+        return
+    scripts[:] = [
+        s for s in scripts if not str(getattr(s, "filename", s) or "").startswith(WIDGET_SCRIPTS)
+    ]
 
 
 def drop_repeated_scripts(context: dict[str, Any]) -> None:
@@ -48,6 +64,7 @@ def correct_page(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
     drop_launch_buttons(context)
+    drop_widget_renderer_without_widgets(context)
     drop_repeated_scripts(context)
 
 
