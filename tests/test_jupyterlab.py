@@ -121,7 +121,8 @@ def lab() -> Iterator[Lab]:
              f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
              "--LabApp.news_url=", "--LabApp.extension_manager=readonly",
              "--ServerApp.terminals_enabled=False", "--allow-root"],
-            cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=root, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         try:
             wait_for_port(port, timeout=120, process=server)
