@@ -60,8 +60,8 @@ def badge_markdown(notebook: Path, root: Path = ROOT) -> str:
 def setup_source(root: Path = ROOT) -> str:
     url, _, release = course_settings(root)
     return (
-        "# In Colab only: install the course's helper package at the release this lab was\n"
-        "# written for. Colab's own torch, numpy and matplotlib are kept as they are.\n"
+        "# In Colab only: install lossutils, the course's helper package, at the\n"
+        "# release this lab was written for. Colab's own torch stays as it is.\n"
         "import sys\n"
         "\n"
         'if "google.colab" in sys.modules:\n'
