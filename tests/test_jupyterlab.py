@@ -29,15 +29,13 @@ from pathlib import Path
 import nbformat
 import pytest
 from course_files import (
-    CHROMIUM_ARGS,
     SCREENSHOTS,
     free_port,
     notebooks,
     quiet_environment,
-    require_chromium,
     wait_for_port,
 )
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 NOTEBOOKS = notebooks()
 KERNEL_NAME = "python3"
@@ -153,16 +151,6 @@ def stop(server: subprocess.Popen) -> None:
                 server.kill()
                 server.wait(timeout=10)
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    executable = require_chromium()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def menu(page: Page, top: str, item: str) -> None:

@@ -26,16 +26,14 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from course_files import (
-    CHROMIUM_ARGS,
     ROOT,
     SCREENSHOTS,
     SITE,
-    require_chromium,
     site_pages,
     source_of,
     toc_docnames,
 )
-from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Response, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Response
 
 sys.path.insert(0, str(ROOT / "scripts"))
 from notebook_header import colab_url  # noqa: E402
@@ -68,16 +66,6 @@ def site_url() -> Iterator[str]:
         server.server_close()
         thread.join(timeout=10)
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    executable = require_chromium()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture(scope="module")
