@@ -14,6 +14,7 @@ The public namespace is flat: ``import lossutils as lu`` then ``lu.cross_entropy
 ``regression``         mse_loss, l1_loss, huber_loss, smooth_l1_loss, ...
 ``classification``     nll_loss, cross_entropy, binary cross-entropy, 0-1 loss
 ``information``        softmax, log_softmax, logsumexp, entropy, kl_div
+``comparison``         compare_with_torch: a lab's check of a loss against torch
 ``device``             get_device, seed_everything
 ``display``            fmt, show: the one way numbers are printed
 ``plotting``           the house style of every figure
@@ -29,6 +30,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from .capacity import *
 from .classification import *
+from .comparison import *
 from .datasets import *
 from .device import *
 from .display import *
