@@ -7,12 +7,17 @@ machine, which keeps the stored outputs of the notebooks comparable.
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
 
 import torch
 from torch import Tensor
 
-__all__ = ["line_with_outliers", "noisy_samples"]
+__all__ = ["line_with_outliers", "load_digits", "noisy_samples"]
 
 
 def _generator(seed: int) -> torch.Generator:
@@ -83,3 +88,42 @@ def line_with_outliers(
     if n_outliers:
         y[n - n_outliers :] += outlier_shift
     return x, y
+
+
+def load_digits() -> tuple[Tensor, Tensor]:
+    """scikit-learn's bundled 8x8 handwritten digits (1,797 images, no download).
+
+    Returns ``images`` of shape ``(1797, 8, 8)``, float32 ink in ``[0, 1]``, and
+    ``digits`` of shape ``(1797,)``, int64, the digit each image shows (0 to 9). Used
+    in chapter 4 (is it a zero?) and chapter 8 (which digit is it?).
+
+    The data file that ``sklearn.datasets.load_digits`` reads is parsed directly, which
+    spares the second it takes to import scikit-learn's dataset module; if the file is
+    not where scikit-learn keeps it, ``load_digits`` itself is used.
+
+    Examples
+    --------
+    >>> images, digits = load_digits()
+    >>> tuple(images.shape), tuple(digits.shape), float(images.max()), int(digits.max())
+    ((1797, 8, 8), (1797,), 1.0, 9)
+    """
+    images, digits = _digits_from_sklearn()
+    return images.clone(), digits.clone()  # the cached copy stays as it was read
+
+
+@functools.lru_cache(maxsize=1)
+def _digits_from_sklearn() -> tuple[Tensor, Tensor]:
+    spec = importlib.util.find_spec("sklearn")
+    path = None
+    if spec is not None and spec.origin is not None:
+        path = Path(spec.origin).parent / "datasets" / "data" / "digits.csv.gz"
+    if path is not None and path.is_file():
+        table = np.loadtxt(path, delimiter=",")
+        pixels, digits = table[:, :-1], table[:, -1]
+    else:
+        from sklearn.datasets import load_digits as sklearn_load_digits
+
+        bunch = sklearn_load_digits()
+        pixels, digits = bunch.data, bunch.target
+    images = torch.tensor(pixels, dtype=torch.float32).reshape(-1, 8, 8) / 16.0
+    return images, torch.tensor(digits, dtype=torch.int64)

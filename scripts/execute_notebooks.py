@@ -1,4 +1,4 @@
-"""Re-execute notebooks in place on the CPU, storing outputs and widget state.
+"""Re-execute notebooks in place on the CPU, storing their outputs.
 
     python scripts/execute_notebooks.py notebooks/*.ipynb
 
@@ -30,7 +30,7 @@ def execute(path: Path) -> float:
         timeout=300,
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
-        store_widget_state=True,
+        store_widget_state=False,
     )
     start = time.perf_counter()
     client.execute()

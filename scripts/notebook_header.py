@@ -60,12 +60,13 @@ def badge_markdown(notebook: Path, root: Path = ROOT) -> str:
 def setup_source(root: Path = ROOT) -> str:
     url, _, release = course_settings(root)
     return (
-        "# In Colab only: install lossutils, the course's helper package, at the\n"
-        "# release this lab was written for. Colab's own torch stays as it is.\n"
+        "# In Colab only: install lossutils, the course's helper package, at the release\n"
+        "# this lab was written for. Colab's own torch stays as it is.\n"
         "import sys\n"
         "\n"
         'if "google.colab" in sys.modules:\n'
-        f'    %pip install --quiet "lossutils @ git+{url}@{release}"'
+        f'    release = "git+{url}@{release}"\n'
+        '    %pip install --quiet "lossutils @ {release}"'
     )
 
 

@@ -133,7 +133,8 @@ def setup_install_arguments(notebook: Path, wheel: Path) -> list[str]:
     setup = nbformat.read(notebook, as_version=4).cells[1]
     assert SETUP_TAG in setup.metadata.get("tags", []), f"{notebook.name}: no setup cell"
     (line,) = re.findall(r"%pip install (.*)", setup.source)
-    arguments = shlex.split(line)
+    (release,) = re.findall(r'release = "(git\+[^"]+)"', setup.source)
+    arguments = shlex.split(line.replace("{release}", release))
     (requirement,) = [a for a in arguments if a.startswith("lossutils @ git+")]
     return [str(wheel) if a == requirement else a for a in arguments]
 

@@ -11,10 +11,7 @@ chapter's figures and the lab's threshold demo.
 
 from __future__ import annotations
 
-import functools
-import importlib.util
 from dataclasses import dataclass
-from pathlib import Path
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
@@ -23,10 +20,11 @@ import torch
 from matplotlib.figure import Figure
 from torch import Tensor
 
-from .classification import zero_one_loss
-from .plotting import COLORS, label_axes, subplots
-from .regression import squared_loss
-from .widgets import interactive_figure
+from ..classification import zero_one_loss
+from ..datasets import load_digits
+from .style import COLORS, label_axes, subplots
+from ..regression import squared_loss
+from .player import frame_player
 
 __all__ = [
     "DigitScores",
@@ -72,30 +70,6 @@ class DigitScores:
     digits: Tensor
     labels: Tensor
     scores: Tensor
-
-
-@functools.lru_cache(maxsize=1)
-def _digits() -> tuple[Tensor, Tensor]:
-    """scikit-learn's bundled 8x8 digits (no download): images in [0, 1] and digits.
-
-    The data file that ``sklearn.datasets.load_digits`` reads is parsed directly, which
-    spares the second it takes to import scikit-learn's dataset module; if the file is
-    not where scikit-learn keeps it, ``load_digits`` itself is used.
-    """
-    spec = importlib.util.find_spec("sklearn")
-    path = None
-    if spec is not None and spec.origin is not None:
-        path = Path(spec.origin).parent / "datasets" / "data" / "digits.csv.gz"
-    if path is not None and path.is_file():
-        table = np.loadtxt(path, delimiter=",")
-        pixels, digits = table[:, :-1], table[:, -1]
-    else:
-        from sklearn.datasets import load_digits
-
-        bunch = load_digits()
-        pixels, digits = bunch.data, bunch.target
-    images = torch.tensor(pixels, dtype=torch.float32).reshape(-1, 8, 8) / 16.0
-    return images, torch.tensor(digits, dtype=torch.int64)
 
 
 def hole_score(images: Tensor) -> Tensor:
@@ -145,7 +119,7 @@ def zero_digit_scores(n_zeros: int = 20, n_others: int = 40, *, seed: int = 0) -
     >>> bool((data.digits[3:] != 0).all())
     True
     """
-    images, digits = _digits()
+    images, digits = load_digits()
     zeros = torch.nonzero(digits == 0).squeeze(1)
     others = torch.nonzero(digits != 0).squeeze(1)
     if not 0 <= n_zeros <= len(zeros):

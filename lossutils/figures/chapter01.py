@@ -21,10 +21,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from torch import Tensor, nn
 
-from .display import fmt
-from .plotting import COLORS, label_axes, subplots
-from .training import fit
-from .widgets import interactive_figure
+from ..display import fmt
+from .style import COLORS, label_axes, subplots
+from ._training import fit
+from .player import frame_player
 
 __all__ = [
     "LONG_WORD",

@@ -23,10 +23,10 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from torch import Tensor
 
-from .capacity import _float64, _pair
-from .display import fmt
-from .plotting import COLORS, label_axes, subplots
-from .widgets import interactive_figure
+from .chapter02 import _float64, _pair
+from ..display import fmt
+from .style import COLORS, label_axes, subplots
+from .player import frame_player
 
 __all__ = [
     "cost_contour_figure",

@@ -25,9 +25,9 @@ from matplotlib.figure import Figure
 from numpy.polynomial import Legendre, Polynomial
 from torch import Tensor
 
-from .display import fmt
-from .plotting import COLORS, label_axes, subplots
-from .widgets import interactive_figure
+from ..display import fmt
+from .style import COLORS, label_axes, subplots
+from .player import frame_player
 
 __all__ = [
     "DegreeSweep",

@@ -19,11 +19,11 @@ import torch
 from matplotlib.figure import Figure
 from torch import Tensor, nn
 
-from .landscape import least_squares_line
-from .plotting import COLORS, label_axes, subplots
-from .regression import huber_loss, l1_loss, mse_loss
-from .training import TrainingHistory, fit
-from .widgets import interactive_figure
+from .chapter03 import least_squares_line
+from .style import COLORS, label_axes, subplots
+from ..regression import huber_loss, l1_loss, mse_loss
+from ._training import TrainingHistory, fit
+from .player import frame_player
 
 __all__ = [
     "LOSS_NAMES",
