@@ -1,67 +1,129 @@
-r"""Loss and cost: per-sample losses, their mean, and the cost surface of a line.
+r"""Chapter 3, loss and cost: per-sample losses, their mean, and the cost bowl of a line.
 
-Introduced in chapter "Loss and cost" (``chapters/03-loss-and-cost.md``) and its lab.
-For a line :math:`f(x) = wx + b` the cost
+The figures and the demo of chapter "Loss and cost" (``chapters/03-loss-and-cost.md``)
+and its lab. For a line :math:`\hat y = wx + b` the cost
 
 .. math::
     J(w, b) = \frac{1}{N} \sum_{i=1}^{N} \big(y_i - (w x_i + b)\big)^2
 
-is a quadratic bowl over the plane of its two parameters, with its lowest point at the
-least-squares line (:func:`least_squares_line`). The figures draw the per-sample losses
-and their mean, the bowl as contours, and a demo with a slider for each parameter.
-Everything here is computed in float64 on the CPU.
+is a quadratic bowl over the plane of its two parameters. The lab computes the
+losses, the cost, the least-squares line and the cost on a grid of :math:`(w, b)`
+itself; the functions here only draw what they are given:
+
+=================================  ===================================================
+:func:`loss_and_cost_figure`       one line: its residuals, the loss of each sample and
+                                   the cost, their mean
+:func:`squared_vs_absolute_figure` :math:`r^2` and :math:`|r|` and their derivatives
+:func:`cost_contour_figure`        the cost grid as contours, its minimum and named lines
+:func:`line_on_bowl_figure`        one line beside its place on the bowl
+:func:`line_fit_demo`              that figure for a grid of slopes and intercepts,
+                                   with a slider for each
+=================================  ===================================================
+
+Everything is drawn in float64 on the CPU, whatever device the data are on.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
+import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from torch import Tensor
 
-from .chapter02 import _float64, _pair
 from ..display import fmt
+from .player import FramePlayer, frame_player
 from .style import COLORS, label_axes, subplots
-from .player import frame_player
 
 __all__ = [
     "cost_contour_figure",
-    "least_squares_line",
-    "line_cost",
-    "line_cost_surface",
     "line_fit_demo",
-    "line_fit_panels",
+    "line_on_bowl_figure",
     "loss_and_cost_figure",
     "squared_vs_absolute_figure",
 ]
 
 ArrayLike = Tensor | np.ndarray | Sequence[float]
+#: A line as ``(slope, intercept)``.
+Line = tuple[float, float]
 
 
-def least_squares_line(x: ArrayLike, y: ArrayLike) -> tuple[float, float]:
-    r"""The slope and intercept of the line with the smallest mean squared error.
+# --------------------------------------------------------------------------------------
+# Input checks (private)
+# --------------------------------------------------------------------------------------
 
-    Setting both partial derivatives of :math:`J(w, b)` to zero gives
+def _float64(name: str, values: ArrayLike) -> np.ndarray:
+    """``values`` as a 1-D float64 array on the CPU; a column ``(N, 1)`` is flattened."""
+    if isinstance(values, Tensor):
+        array = values.detach().to("cpu", torch.float64).numpy()
+    else:
+        array = np.asarray(values, dtype=np.float64)
+    if array.ndim == 2 and array.shape[1] == 1:  # a column (N, 1), as nn.Linear takes
+        array = array[:, 0]
+    if array.ndim != 1 or array.size == 0:
+        raise ValueError(f"{name} must have shape (N,) or (N, 1) with N >= 1, "
+                         f"got {array.shape}")
+    return array
 
-    .. math::
-        w^\star = \frac{\sum_{i=1}^N (x_i - \bar x)(y_i - \bar y)}
-                       {\sum_{i=1}^N (x_i - \bar x)^2},
-        \qquad b^\star = \bar y - w^\star \bar x .
 
-    Introduced in chapter "Loss and cost".
+def _pair(x: ArrayLike, y: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    x, y = _float64("x", x), _float64("y", y)
+    if x.shape != y.shape:
+        raise ValueError(f"x and y must have the same shape, got {x.shape} and {y.shape}")
+    return x, y
 
-    Raises
-    ------
-    ValueError
-        If all :math:`x_i` are equal: then no single line is best.
+
+def _line(name: str, line: object) -> Line:
+    """Check that ``line`` is a ``(slope, intercept)`` pair of finite numbers."""
+    try:
+        slope, intercept = (float(value) for value in line)  # type: ignore[union-attr]
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a (slope, intercept) pair of numbers, "
+                        f"got {line!r}") from None
+    if not (np.isfinite(slope) and np.isfinite(intercept)):
+        raise ValueError(f"{name} must be finite, got ({slope}, {intercept})")
+    return slope, intercept
+
+
+def _surface(slopes: ArrayLike, intercepts: ArrayLike,
+             costs: ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Check a cost grid: ``costs[j, k]`` is the cost of ``(slopes[k], intercepts[j])``."""
+    slopes = _float64("slopes", slopes)
+    intercepts = _float64("intercepts", intercepts)
+    if isinstance(costs, Tensor):
+        costs = costs.detach().to("cpu", torch.float64).numpy()
+    costs = np.asarray(costs, dtype=np.float64)
+    if costs.shape != (intercepts.size, slopes.size):
+        raise ValueError(
+            "costs must have shape (len(intercepts), len(slopes)) = "
+            f"{(intercepts.size, slopes.size)}, rows for intercepts and columns for "
+            f"slopes, got {costs.shape}"
+        )
+    if slopes.size < 2 or intercepts.size < 2:
+        raise ValueError("a cost grid needs at least 2 slopes and 2 intercepts")
+    for name, values in (("slopes", slopes), ("intercepts", intercepts)):
+        if not np.all(np.diff(values) > 0):
+            raise ValueError(f"{name} must increase along the grid")
+    if not np.all(np.isfinite(costs)) or costs.min() < 0:
+        raise ValueError("costs must be finite and non-negative (they are mean squares)")
+    return slopes, intercepts, costs
+
+
+def _least_squares_line(x: ArrayLike, y: ArrayLike) -> Line:
+    r"""The slope and intercept that minimise the mean squared error of a line.
+
+    The closed form of chapter 3 (the lab writes it out and checks it against
+    ``torch.linalg.lstsq``):
+    :math:`w^\star = \sum_i (x_i - \bar x)(y_i - \bar y) / \sum_i (x_i - \bar x)^2`,
+    :math:`b^\star = \bar y - w^\star \bar x`. Private: the figures of other chapters use
+    it to place the best line.
 
     Examples
     --------
-    >>> least_squares_line([0.0, 1.0, 2.0], [1.0, 3.0, 5.0])
+    >>> _least_squares_line([0.0, 1.0, 2.0], [1.0, 3.0, 5.0])
     (2.0, 1.0)
     """
     x, y = _pair(x, y)
@@ -73,51 +135,24 @@ def least_squares_line(x: ArrayLike, y: ArrayLike) -> tuple[float, float]:
     return slope, float(y.mean() - slope * x.mean())
 
 
-def line_cost(x: ArrayLike, y: ArrayLike, slope: float, intercept: float) -> float:
-    r"""The cost :math:`J(w, b) = \frac{1}{N}\sum_{i=1}^N (y_i - (w x_i + b))^2` of one line.
-
-    Introduced in chapter "Loss and cost".
-
-    Examples
-    --------
-    >>> line_cost([0.0, 1.0], [1.0, 1.0], slope=0.0, intercept=0.0)
-    1.0
-    """
-    x, y = _pair(x, y)
-    residual = y - (slope * x + intercept)
-    return float(np.mean(residual**2))
-
-
-def line_cost_surface(x: ArrayLike, y: ArrayLike, slopes: ArrayLike,
-                      intercepts: ArrayLike) -> np.ndarray:
-    """The cost :math:`J(w, b)` on a grid: entry ``[j, k]`` is ``J(slopes[k], intercepts[j])``.
-
-    Rows run over intercepts and columns over slopes, the layout
-    :func:`matplotlib.pyplot.contour` expects with slopes on the horizontal axis.
-
-    Introduced in chapter "Loss and cost".
-
-    Examples
-    --------
-    >>> line_cost_surface([0.0, 1.0], [1.0, 1.0], slopes=[0.0, 1.0], intercepts=[0.0, 1.0])
-    array([[1. , 0.5],
-           [0. , 0.5]])
-    """
-    x, y = _pair(x, y)
-    slopes, intercepts = _float64("slopes", slopes), _float64("intercepts", intercepts)
-    predictions = (slopes[None, :, None] * x[None, None, :]
-                   + intercepts[:, None, None])  # (intercepts, slopes, samples)
-    return np.mean((y - predictions) ** 2, axis=-1)
+def _mean_squared_residual(x: np.ndarray, y: np.ndarray, slope: float,
+                           intercept: float) -> float:
+    """The cost of one line, for a figure's title."""
+    return float(np.mean((y - (slope * x + intercept)) ** 2))
 
 
 # --------------------------------------------------------------------------------------
-# Figures
+# One line: residuals, losses, cost
 # --------------------------------------------------------------------------------------
 
 def _draw_residuals(ax: Axes, x: np.ndarray, y: np.ndarray, prediction: np.ndarray) -> None:
     for k, (xi, yi, pi) in enumerate(zip(x, y, prediction, strict=True)):
         ax.plot([xi, xi], [yi, pi], color=COLORS["test"], linewidth=1.4,
                 label="residual $r_i = y_i - \\hat y_i$" if k == 0 else None)
+
+
+def _signed(value: float) -> str:
+    return f"- {fmt(-value, 2)}" if value < 0 else f"+ {fmt(value, 2)}"
 
 
 def loss_and_cost_figure(x: ArrayLike, y: ArrayLike, slope: float, intercept: float) -> Figure:
@@ -127,8 +162,6 @@ def loss_and_cost_figure(x: ArrayLike, y: ArrayLike, slope: float, intercept: fl
     per-sample losses :math:`\ell_i = (y_i - \hat y_i)^2` as bars, with the cost
     :math:`J`, their mean, as a dashed line.
 
-    Introduced in chapter "Loss and cost".
-
     Examples
     --------
     >>> fig = loss_and_cost_figure([0.0, 1.0], [1.0, 3.0], slope=1.0, intercept=1.0)
@@ -136,23 +169,31 @@ def loss_and_cost_figure(x: ArrayLike, y: ArrayLike, slope: float, intercept: fl
     '[0.0000, 1.0000]'
     """
     x, y = _pair(x, y)
+    slope, intercept = _line("(slope, intercept)", (slope, intercept))
     prediction = slope * x + intercept
     losses = (y - prediction) ** 2
-    fig, (left, right) = subplots(1, 2, width=4.6, height=3.4)
-    grid = np.linspace(x.min(), x.max(), 2)
+    fig, (left, right) = subplots(1, 2, height=3.6)
+    pad = 0.05 * (x.max() - x.min() or 1.0)
+    grid = np.array([x.min() - pad, x.max() + pad])
     left.plot(grid, slope * grid + intercept, color=COLORS["model"],
-              label=f"$\\hat y = {fmt(slope, 2)}x + {fmt(intercept, 2)}$")
+              label=f"$\\hat y = {fmt(slope, 2)}x {_signed(intercept)}$")
     _draw_residuals(left, x, y, prediction)
     left.scatter(x, y, s=26, color=COLORS["data"], zorder=3, label="samples $(x_i, y_i)$")
-    label_axes(left, title="One line, one residual per sample", xlabel="$x$", ylabel="$y$")
+    low, high = min(y.min(), prediction.min()), max(y.max(), prediction.max())
+    left.set_ylim(low - 0.15 * (high - low), high + 0.65 * (high - low))
+    left.legend(loc="upper left")
+    label_axes(left, title="One residual per sample", xlabel="$x$", ylabel="$y$",
+               legend=False)
     index = np.arange(1, x.size + 1)
     right.bar(index, losses, color=COLORS["test"], alpha=0.75,
               label="loss $\\ell_i = r_i^2$")
     right.axhline(losses.mean(), color=COLORS["highlight"], linestyle="--",
                   label=f"cost $J$ = mean = {fmt(losses.mean())}")
     right.set_xticks(index)
-    label_axes(right, title="Loss per sample, cost over the set", xlabel="sample $i$",
-               ylabel="squared error")
+    right.set_ylim(0, 1.45 * losses.max() if losses.max() > 0 else 1.0)
+    right.legend(loc="upper left")
+    label_axes(right, title="Loss per sample, cost of the set", xlabel="sample $i$",
+               ylabel="squared error", legend=False)
     plt.close(fig)
     return fig
 
@@ -164,22 +205,24 @@ def squared_vs_absolute_figure(limit: float = 2.0) -> Figure:
     :math:`|r|` has the derivative :math:`\pm 1`, which jumps at 0, where it is not
     defined.
 
-    Introduced in chapter "Loss and cost".
-
     Examples
     --------
     >>> fig = squared_vs_absolute_figure()
     >>> [ax.get_title() for ax in fig.axes]
-    ['Two ways to ignore the sign', 'Their derivatives']
+    ['Two ways to drop the sign', 'Their derivatives']
     """
+    if not (isinstance(limit, int | float) and np.isfinite(limit)):
+        raise TypeError(f"limit must be a finite number, got {limit!r}")
     if not limit > 0:
         raise ValueError(f"limit must be positive, got {limit}")
     r = np.linspace(-limit, limit, 401)
-    fig, (values, slopes) = subplots(1, 2, width=4.2, height=3.2)
+    fig, (values, slopes) = subplots(1, 2, height=3.4)
     values.plot(r, r**2, color=COLORS["squared"], label="$r^2$")
     values.plot(r, np.abs(r), color=COLORS["mae"], label="$|r|$")
-    label_axes(values, title="Two ways to ignore the sign", xlabel="residual $r$",
-               ylabel="penalty")
+    values.set_ylim(-0.05 * limit**2, 1.35 * limit**2)
+    values.legend(loc="upper center")
+    label_axes(values, title="Two ways to drop the sign", xlabel="residual $r$",
+               ylabel="penalty", legend=False)
     slopes.plot(r, 2 * r, color=COLORS["squared"], label="$d(r^2)/dr = 2r$")
     negative, positive = r[r < 0], r[r > 0]
     slopes.plot(negative, -np.ones_like(negative), color=COLORS["mae"],
@@ -187,168 +230,216 @@ def squared_vs_absolute_figure(limit: float = 2.0) -> Figure:
     slopes.plot(positive, np.ones_like(positive), color=COLORS["mae"])
     slopes.plot([0, 0], [-1, 1], "o", color=COLORS["mae"], fillstyle="none",
                 label="not defined at $r = 0$")
-    label_axes(slopes, title="Their derivatives", xlabel="residual $r$", ylabel="slope")
+    slopes.set_ylim(-2.2 * limit, 3.6 * limit)
+    slopes.legend(loc="upper left")
+    label_axes(slopes, title="Their derivatives", xlabel="residual $r$", ylabel="slope",
+               legend=False)
     plt.close(fig)
     return fig
 
 
-def _ranges(x: np.ndarray, y: np.ndarray, slope_range: tuple[float, float] | None,
-            intercept_range: tuple[float, float] | None
-            ) -> tuple[tuple[float, float], tuple[float, float]]:
-    best_slope, best_intercept = least_squares_line(x, y)
-    slope_range = slope_range or (best_slope - 3.0, best_slope + 3.0)
-    intercept_range = intercept_range or (best_intercept - 3.0, best_intercept + 3.0)
-    for name, (low, high) in (("slope_range", slope_range),
-                              ("intercept_range", intercept_range)):
-        if not low < high:
-            raise ValueError(f"{name} must be (low, high) with low < high, got {(low, high)}")
-    return slope_range, intercept_range
+# --------------------------------------------------------------------------------------
+# The cost bowl
+# --------------------------------------------------------------------------------------
+
+def _levels(costs: np.ndarray) -> np.ndarray:
+    """Round contour levels, 1, 2, 5 times a power of ten, between the lowest and highest cost.
+
+    Examples
+    --------
+    >>> _levels(np.array([0.07, 37.0]))
+    array([ 0.1,  0.2,  0.5,  1. ,  2. ,  5. , 10. , 20. ])
+    """
+    low, high = float(costs.min()), float(costs.max())
+    if high <= low:
+        raise ValueError("costs must not all be equal: a flat grid has no contours")
+    top = int(np.ceil(np.log10(high)))
+    bottom = max(int(np.floor(np.log10(low))) if low > 0 else top - 4, top - 4)
+    decades = range(bottom, top + 1)  # at most five decades, 15 levels
+    levels = np.array([m * 10.0**k for k in decades for m in (1, 2, 5)])
+    return levels[(levels > low) & (levels < high)]
 
 
-def _draw_contours(ax: Axes, x: np.ndarray, y: np.ndarray, slope_range: tuple[float, float],
-                   intercept_range: tuple[float, float]) -> None:
-    slopes = np.linspace(*slope_range, 121)
-    intercepts = np.linspace(*intercept_range, 121)
-    surface = line_cost_surface(x, y, slopes, intercepts)
-    best_slope, best_intercept = least_squares_line(x, y)
-    lowest = line_cost(x, y, best_slope, best_intercept)
-    # Levels closer together near the bottom of the bowl, where the eye looks.
-    levels = lowest + (surface.max() - lowest) * np.linspace(0.0, 1.0, 14)[1:] ** 2
-    contours = ax.contour(slopes, intercepts, surface, levels=levels, cmap="viridis",
-                          linewidths=1.2)
-    ax.clabel(contours, contours.levels[::3], fmt=lambda v: f"{v:.1f}", fontsize=7)
-    ax.plot([best_slope], [best_intercept], "*", markersize=15, color=COLORS["highlight"],
-            zorder=4)
+def _draw_bowl(ax: Axes, slopes: np.ndarray, intercepts: np.ndarray, costs: np.ndarray,
+               best: Line, *, antialiased: bool = True) -> None:
+    levels = _levels(costs)
+    # viridis without its pale yellow end, which would vanish on white.
+    colors = plt.get_cmap("viridis")(np.linspace(0.0, 0.8, levels.size))
+    contours = ax.contour(slopes, intercepts, costs, levels=levels, colors=colors,
+                          linewidths=1.2, antialiased=antialiased)
+    ax.clabel(contours, fmt=lambda v: f"{v:g}", fontsize=8)
+    ax.plot([best[0]], [best[1]], "*", markersize=16, color=COLORS["highlight"],
+            markeredgecolor="black", markeredgewidth=0.6, zorder=4)
+    ax.set_xlim(slopes[0], slopes[-1])
+    ax.set_ylim(intercepts[0], intercepts[-1])
+
+
+def _best_title(best: Line) -> str:
+    # mathtext's \star is a dot at title size; \bigstar is the star the marker shows.
+    return (f"$\\bigstar$ minimum: $w^{{\\bigstar}}$ = {fmt(best[0], 2)}, "
+            f"$b^{{\\bigstar}}$ = {fmt(best[1], 2)}")
 
 
 def cost_contour_figure(
-    x: ArrayLike, y: ArrayLike, *, slope_range: tuple[float, float] | None = None,
-    intercept_range: tuple[float, float] | None = None,
-    points: Sequence[tuple[float, float]] = (), ax: Axes | None = None,
+    slopes: ArrayLike, intercepts: ArrayLike, costs: ArrayLike, *, best: Line,
+    points: Mapping[str, Line] | None = None,
 ) -> Figure:
-    r"""Contours of the cost :math:`J(w, b)` of a line, its minimum marked with a star.
+    r"""Contours of the cost :math:`J(w, b)` computed on a grid, its minimum a star.
 
-    The ranges default to 3 either side of the least-squares slope and intercept.
-    ``points``, a sequence of ``(slope, intercept)``, are marked and lettered A, B, ...
-
-    Introduced in chapter "Loss and cost".
+    Parameters
+    ----------
+    slopes, intercepts : array-like, shape (W,) and (B,)
+        The grid's slopes :math:`w` (horizontal axis) and intercepts :math:`b`, increasing.
+    costs : array-like, shape (B, W)
+        ``costs[j, k]`` is :math:`J(` ``slopes[k], intercepts[j]`` :math:`)`: rows run over
+        intercepts, the layout :func:`matplotlib.pyplot.contour` expects.
+    best : (slope, intercept)
+        The least-squares line, marked with a star and given in the title.
+    points : dict of str to (slope, intercept), optional
+        Other lines to mark, each with its name (``{"A": (1.5, 1.0)}``).
 
     Examples
     --------
-    >>> fig = cost_contour_figure([0.0, 1.0, 2.0], [1.0, 3.0, 5.0], points=[(0.0, 0.0)])
-    >>> fig.axes[0].get_xlabel()
-    'slope $w$'
+    >>> w, b = np.linspace(0, 4, 5), np.linspace(-1, 3, 5)
+    >>> x, y = np.array([0.0, 1.0, 2.0]), np.array([1.0, 3.0, 5.0])
+    >>> costs = ((y - (w[None, :, None] * x + b[:, None, None])) ** 2).mean(axis=-1)
+    >>> fig = cost_contour_figure(w, b, costs, best=(2.0, 1.0), points={"A": (1.5, 1.0)})
+    >>> fig.axes[0].get_xlabel(), [t.get_text() for t in fig.axes[0].texts][-1]
+    ('slope $w$', 'A')
     """
-    x, y = _pair(x, y)
-    slope_range, intercept_range = _ranges(x, y, slope_range, intercept_range)
-    if ax is None:
-        fig, ax = subplots(width=5.2, height=4.2)
-    else:
-        fig = ax.figure
-    _draw_contours(ax, x, y, slope_range, intercept_range)
-    for letter, (slope, intercept) in zip("ABCDEFGH", points, strict=False):
-        ax.plot([slope], [intercept], "o", color=COLORS["test"], markersize=7)
-        ax.annotate(letter, (slope, intercept), textcoords="offset points", xytext=(6, 5),
-                    fontsize=10, color=COLORS["test"], fontweight="bold")
-    best_slope, best_intercept = least_squares_line(x, y)
-    label_axes(ax, title="The cost $J(w, b)$ of a line: a bowl\n"
-               f"\u2605 minimum at $w^\\star$ = {fmt(best_slope, 2)}, "
-               f"$b^\\star$ = {fmt(best_intercept, 2)}", xlabel="slope $w$",
-               ylabel="intercept $b$", legend=False)
+    slopes, intercepts, costs = _surface(slopes, intercepts, costs)
+    best = _line("best", best)
+    fig, ax = subplots(height=4.6)
+    _draw_bowl(ax, slopes, intercepts, costs, best)
+    for name, point in (points or {}).items():
+        slope, intercept = _line(f"points[{name!r}]", point)
+        ax.plot([slope], [intercept], "o", color=COLORS["test"], markersize=7, zorder=4)
+        ax.annotate(name, (slope, intercept), textcoords="offset points", xytext=(7, 5),
+                    fontsize=11, color=COLORS["test"], fontweight="bold")
+    label_axes(ax, title="The cost $J(w, b)$ of a line: a bowl\n" + _best_title(best),
+               xlabel="slope $w$", ylabel="intercept $b$", legend=False)
     plt.close(fig)
     return fig
 
 
-def _draw_line_fit(ax: Axes, x: np.ndarray, y: np.ndarray, slope: float, intercept: float,
-                   title_prefix: str = "") -> None:
-    prediction = slope * x + intercept
-    pad = 0.1 * (x.max() - x.min())
-    grid = np.array([x.min() - pad, x.max() + pad])
-    ax.plot(grid, slope * grid + intercept, color=COLORS["model"], label="line $wx + b$")
-    _draw_residuals(ax, x, y, prediction)
-    ax.scatter(x, y, s=26, color=COLORS["data"], zorder=3, label="samples")
-    spread = y.max() - y.min()
-    ax.set_ylim(y.min() - 0.6 * spread, y.max() + 0.6 * spread)
-    cost = line_cost(x, y, slope, intercept)
-    label_axes(ax, title=f"{title_prefix}$w$ = {fmt(slope, 2)}, $b$ = {fmt(intercept, 2)}: "
-               f"$J$ = {fmt(cost)}", xlabel="$x$", ylabel="$y$", legend=False)
+class _LineOnBowl:
+    """The figure of :func:`line_on_bowl_figure`, drawn once and moved from line to line.
+
+    The bowl's contours, the samples and the axes are drawn once; :meth:`show` moves the
+    line, its residuals, its point on the bowl and the title to another ``(w, b)``. So a
+    demo's frames cost one redraw each, not a new figure with its contours.
+    """
+
+    def __init__(self, x: np.ndarray, y: np.ndarray, slopes: np.ndarray,
+                 intercepts: np.ndarray, costs: np.ndarray, best: Line) -> None:
+        self.x, self.y = x, y
+        self.figure, (self.left, right) = subplots(1, 2, height=3.4)
+        pad = 0.1 * (x.max() - x.min() or 1.0)
+        self.ends = np.array([x.min() - pad, x.max() + pad])
+        (self.line,) = self.left.plot(self.ends, [0.0, 0.0], color=COLORS["model"])
+        self.residuals = [
+            self.left.plot([xi, xi], [yi, yi], color=COLORS["test"], linewidth=1.4)[0]
+            for xi, yi in zip(x, y, strict=True)
+        ]
+        self.left.scatter(x, y, s=26, color=COLORS["data"], zorder=3)
+        spread = (y.max() - y.min()) or 1.0
+        self.left.set_xlim(*self.ends)
+        self.left.set_ylim(y.min() - 0.6 * spread, y.max() + 0.9 * spread)
+        label_axes(self.left, title="", xlabel="$x$", ylabel="$y$", legend=False)
+        # Unsmoothed contours: a third of the bytes per frame, and the demo has many.
+        _draw_bowl(right, slopes, intercepts, costs, best, antialiased=False)
+        (self.point,) = right.plot([best[0]], [best[1]], "o", color=COLORS["test"],
+                                   markersize=9, markeredgecolor="white", zorder=5)
+        label_axes(right, title="Red dot: this line. $\\bigstar$: the best",
+                   xlabel="slope $w$", ylabel="intercept $b$", legend=False)
+        # Lay the figure out once, with a title of the usual length, and keep that layout:
+        # the frames of a demo then line up exactly, and each costs only a redraw.
+        self.show(*best)
+        self.figure.canvas.draw()
+        self.figure.set_layout_engine("none")
+        plt.close(self.figure)
+
+    def show(self, slope: float, intercept: float) -> Figure:
+        prediction = slope * self.x + intercept
+        self.line.set_ydata(slope * self.ends + intercept)
+        for residual, yi, pi in zip(self.residuals, self.y, prediction, strict=True):
+            residual.set_ydata([yi, pi])
+        self.point.set_data([slope], [intercept])
+        cost = _mean_squared_residual(self.x, self.y, slope, intercept)
+        self.left.set_title(f"$w$ = {fmt(slope, 2)}, $b$ = {fmt(intercept, 2)}: "
+                            f"$J$ = {fmt(cost)}")
+        return self.figure
 
 
-def line_fit_panels(
-    x: ArrayLike, y: ArrayLike, settings: Sequence[tuple[float, float]], *,
-    slope_range: tuple[float, float] | None = None,
-    intercept_range: tuple[float, float] | None = None,
+def line_on_bowl_figure(
+    x: ArrayLike, y: ArrayLike, slope: float, intercept: float, *, slopes: ArrayLike,
+    intercepts: ArrayLike, costs: ArrayLike, best: Line,
 ) -> Figure:
-    """Small multiples: the line and residuals of each ``(slope, intercept)``, then the bowl.
+    r"""One line beside its place on the cost bowl: the frame of :func:`line_fit_demo`.
 
-    The static companion of :func:`line_fit_demo`: one panel per setting, lettered A,
-    B, ..., and a last panel with the cost contours and the settings marked.
-
-    Introduced in chapter "Loss and cost".
+    Left: the samples, the line :math:`\hat y = wx + b`, its residuals, and in the title
+    its :math:`w`, :math:`b` and cost :math:`J`. Right: the cost grid ``costs`` over
+    ``slopes`` and ``intercepts`` (as in :func:`cost_contour_figure`), the best line
+    ``best`` as a star and this line as a red dot.
 
     Examples
     --------
-    >>> fig = line_fit_panels([0.0, 1.0, 2.0], [1.0, 3.0, 5.0], [(0.0, 3.0), (2.0, 1.0)])
-    >>> [ax.get_title() for ax in fig.axes][:2]
-    ['A: $w$ = 0.00, $b$ = 3.00: $J$ = 2.6667', 'B: $w$ = 2.00, $b$ = 1.00: $J$ = 0.0000']
+    >>> w, b = np.linspace(0, 4, 5), np.linspace(-1, 3, 5)
+    >>> x, y = np.array([0.0, 1.0, 2.0]), np.array([1.0, 3.0, 5.0])
+    >>> costs = ((y - (w[None, :, None] * x + b[:, None, None])) ** 2).mean(axis=-1)
+    >>> fig = line_on_bowl_figure(x, y, 1.5, 1.0, slopes=w, intercepts=b, costs=costs,
+    ...                           best=(2.0, 1.0))
+    >>> fig.axes[0].get_title()
+    '$w$ = 1.50, $b$ = 1.00: $J$ = 0.4167'
     """
-    if not settings:
-        raise ValueError("settings must hold at least one (slope, intercept)")
-    if len(settings) > 8:
-        raise ValueError(f"at most 8 settings can be lettered, got {len(settings)}")
     x, y = _pair(x, y)
-    fig, axes = subplots(1, len(settings) + 1, width=3.6, height=3.2)
-    for ax, letter, (slope, intercept) in zip(axes, "ABCDEFGH", settings, strict=False):
-        _draw_line_fit(ax, x, y, slope, intercept, title_prefix=f"{letter}: ")
-    axes[0].legend(loc="upper left", fontsize=8)
-    cost_contour_figure(x, y, slope_range=slope_range, intercept_range=intercept_range,
-                        points=settings, ax=axes[-1])
-    plt.close(fig)
-    return fig
+    slopes, intercepts, costs = _surface(slopes, intercepts, costs)
+    slope, intercept = _line("(slope, intercept)", (slope, intercept))
+    return _LineOnBowl(x, y, slopes, intercepts, costs, _line("best", best)).show(
+        slope, intercept)
 
 
 def line_fit_demo(
-    x: ArrayLike, y: ArrayLike, *, slope_range: tuple[float, float] | None = None,
-    intercept_range: tuple[float, float] | None = None,
-) -> widgets.VBox:
-    """Sliders for the slope and the intercept: the line, its residuals, its cost and its
-    place on the bowl.
+    x: ArrayLike, y: ArrayLike, *, slopes: ArrayLike, intercepts: ArrayLike,
+    costs: ArrayLike, best: Line, demo_slopes: Sequence[float],
+    demo_intercepts: Sequence[float], start: Line | None = None,
+) -> FramePlayer:
+    """A slider for the slope and one for the intercept: the line and its place on the bowl.
 
-    The sliders start at a flat line through the mean of ``y``; the ranges default to
-    3 either side of the least-squares values. The static companion is
-    :func:`line_fit_panels`.
-
-    Introduced in chapter "Loss and cost".
+    Draws :func:`line_on_bowl_figure` for every pair of ``demo_slopes`` and
+    ``demo_intercepts`` (at most ``player.MAX_FRAMES`` pairs) on the cost grid ``costs``
+    over ``slopes`` and ``intercepts``, which must contain them. ``start`` is the line
+    shown first (default: the middle values); it must be one of the pairs.
 
     Examples
     --------
-    >>> import contextlib, io
-    >>> with contextlib.redirect_stdout(io.StringIO()):  # no kernel here to show the figure
-    ...     demo = line_fit_demo([0.0, 1.0, 2.0], [1.0, 3.0, 5.0])
-    >>> [control.description for control in demo.children[:2]]
-    ['slope w', 'intercept b']
+    >>> w, b = np.linspace(0, 4, 5), np.linspace(-1, 3, 5)
+    >>> x, y = np.array([0.0, 1.0, 2.0]), np.array([1.0, 3.0, 5.0])
+    >>> costs = ((y - (w[None, :, None] * x + b[:, None, None])) ** 2).mean(axis=-1)
+    >>> line_fit_demo(x, y, slopes=w, intercepts=b, costs=costs, best=(2.0, 1.0),
+    ...               demo_slopes=[1.0, 2.0], demo_intercepts=[0.0, 1.0])
+    <demo: 4 frames; sliders: slope w (2 values, 1 to 2), intercept b (2 values, 0 to 1)>
     """
     x, y = _pair(x, y)
-    slope_range, intercept_range = _ranges(x, y, slope_range, intercept_range)
-    start_intercept = float(np.clip(y.mean(), *intercept_range))
-    slope_slider = widgets.FloatSlider(value=float(np.clip(0.0, *slope_range)),
-                                       min=slope_range[0], max=slope_range[1], step=0.05,
-                                       description="slope w", continuous_update=False,
-                                       readout_format=".2f")
-    intercept_slider = widgets.FloatSlider(value=start_intercept, min=intercept_range[0],
-                                           max=intercept_range[1], step=0.05,
-                                           description="intercept b", continuous_update=False,
-                                           readout_format=".2f")
-
-    def draw(slope: float, intercept: float) -> Figure:
-        fig, (left, right) = subplots(1, 2, width=4.6, height=3.6)
-        _draw_line_fit(left, x, y, slope, intercept)
-        cost_contour_figure(x, y, slope_range=slope_range, intercept_range=intercept_range,
-                            ax=right)
-        right.plot([slope], [intercept], "o", color=COLORS["test"], markersize=9, zorder=5)
-        right.annotate("your line", (slope, intercept), textcoords="offset points",
-                       xytext=(7, 5), fontsize=9, color=COLORS["test"], fontweight="bold")
-        plt.close(fig)
-        return fig
-
-    return interactive_figure(draw, slope=slope_slider, intercept=intercept_slider)
+    slopes, intercepts, costs = _surface(slopes, intercepts, costs)
+    best = _line("best", best)
+    values = {}
+    for name, chosen, grid in (("demo_slopes", demo_slopes, slopes),
+                               ("demo_intercepts", demo_intercepts, intercepts)):
+        chosen = tuple(float(v) for v in _float64(name, chosen))
+        if len(set(chosen)) != len(chosen):
+            raise ValueError(f"{name} has a value twice: {chosen}")
+        outside = [v for v in chosen if not grid[0] <= v <= grid[-1]]
+        if outside:
+            raise ValueError(f"{name} {outside} lie outside the cost grid "
+                             f"[{grid[0]:g}, {grid[-1]:g}]: the dot would leave the map")
+        values[name] = chosen
+    first = None
+    if start is not None:
+        first = dict(zip(("slope", "intercept"), _line("start", start), strict=True))
+    frame = _LineOnBowl(x, y, slopes, intercepts, costs, best)
+    return frame_player(
+        frame.show, description="A line with its residuals and cost, and its point on the "
+        "contours of the cost bowl", labels={"slope": "slope w", "intercept": "intercept b"},
+        start=first, slope=values["demo_slopes"], intercept=values["demo_intercepts"],
+    )
