@@ -366,8 +366,9 @@ class _LineOnBowl:
             residual.set_ydata([yi, pi])
         self.point.set_data([slope], [intercept])
         cost = _mean_squared_residual(self.x, self.y, slope, intercept)
-        self.left.set_title(f"$w$ = {fmt(slope, 2)}, $b$ = {fmt(intercept, 2)}: "
-                            f"$J$ = {fmt(cost)}")
+        # Plain text, not mathtext: parsing a new formula for every frame would double
+        # the time a demo takes to draw.
+        self.left.set_title(f"w = {fmt(slope, 2)}, b = {fmt(intercept, 2)}: J = {fmt(cost)}")
         return self.figure
 
 
@@ -390,7 +391,7 @@ def line_on_bowl_figure(
     >>> fig = line_on_bowl_figure(x, y, 1.5, 1.0, slopes=w, intercepts=b, costs=costs,
     ...                           best=(2.0, 1.0))
     >>> fig.axes[0].get_title()
-    '$w$ = 1.50, $b$ = 1.00: $J$ = 0.4167'
+    'w = 1.50, b = 1.00: J = 0.4167'
     """
     x, y = _pair(x, y)
     slopes, intercepts, costs = _surface(slopes, intercepts, costs)
