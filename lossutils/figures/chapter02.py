@@ -201,7 +201,7 @@ def three_fits_figure(
         label_axes(ax, title=f"{name}: degree {_degree(polynomial)}", xlabel="$x$",
                    ylabel="$y$", legend=False)
     for ax in axes[len(polynomials):-1]:
-        ax.set_visible(False)
+        ax.remove()
     _draw_errors(axes[-1], [name for name, _ in polynomials], train_errors, misses)
     _legend_below(fig, axes[:len(polynomials)])
     plt.close(fig)
@@ -257,7 +257,7 @@ def u_curve_figure(
     Examples
     --------
     >>> fig = u_curve_figure([0, 1, 2], [1.0, 0.5, 0.1], [1.2, 0.6, 0.9],
-    ...                      noise_variance=0.25, marked_degree=1)
+    ...                      noise_variance=0.0625, marked_degree=1)
     >>> [line.get_label() for line in fig.axes[0].lines][:3]
     ['training error', 'held-out error', 'noise variance $\\sigma^2$ = 0.0625']
     """
@@ -277,13 +277,17 @@ def u_curve_figure(
     else:
         fig = ax.figure
 
-    shown = np.concatenate([test, train[train > 1e-9 * test.max()]])
-    if noise_variance is not None:
-        shown = np.append(shown, noise_variance)
+    # Errors of (almost) zero cannot be shown on a log scale: they sit on a floor a
+    # decade below the smallest error that can, marked "≈ 0".
+    shown = np.concatenate([train, test, [] if noise_variance is None else [noise_variance]])
+    shown = shown[shown > 1e-9 * shown.max()]
+    if shown.size == 0:
+        raise ValueError("the errors are all zero: a log scale cannot show them")
     floor = 10.0 ** (np.floor(np.log10(shown.min())) - 1)
     ax.plot(degrees, np.maximum(train, floor), marker="o", color=COLORS["train"],
             label="training error")
-    ax.plot(degrees, test, marker="s", color=COLORS["test"], label="held-out error")
+    ax.plot(degrees, np.maximum(test, floor), marker="s", color=COLORS["test"],
+            label="held-out error")
     if noise_variance is not None:
         ax.axhline(noise_variance, color=COLORS["truth"], linestyle="--", linewidth=1.5,
                    label=rf"noise variance $\sigma^2$ = {fmt(noise_variance)}")
@@ -345,7 +349,7 @@ def degree_demo(
     >>> x = np.linspace(-1, 1, 4)
     >>> demo = degree_demo(x, x**2, [0.5], [0.25], degrees=[0, 2],
     ...                    coefficients=[[0.5], [0.0, 0.0, 1.0]],
-    ...                    train_errors=[0.1, 0.0], test_errors=[0.07, 0.0])
+    ...                    train_errors=[0.1, 0.0], test_errors=[0.07, 0.01])
     >>> demo
     <demo: 2 frames; sliders: degree (2 values, 0 to 2)>
     """
