@@ -252,7 +252,9 @@ def u_curve_figure(
     fit's expected held-out error can go below it, since the noise of a new point is
     unpredictable. ``marked_degree`` circles one degree's two errors (the demo's
     position). A training error of (almost) zero, which a log scale cannot show, sits
-    on a floor below the other values, marked "≈ 0".
+    on a floor below the other values, marked "≈ 0". Drawn on its own, the figure has
+    its legend below the panel; drawn into a given ``ax`` (a panel of a larger
+    figure), it leaves the legend to that figure.
 
     Examples
     --------
