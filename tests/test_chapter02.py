@@ -1,158 +1,327 @@
-"""Tests of lossutils.capacity: polynomial fits, the degree sweep, complexity counts, figures."""
+"""Tests of lossutils.figures.chapter02: the figures and the degree demo of chapter 2.
 
-import matplotlib.pyplot as plt
+The figures draw what the chapter and the lab compute; here that is computed with
+numpy's least squares (the lab writes its own and checks it against the same), on the
+course's data: sin 3x plus noise of standard deviation 0.25, 8 training points (seed
+277) and 200 held-out points (seed 1000).
+"""
+
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 import torch
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PathCollection
+from matplotlib.figure import Figure
 from numpy.polynomial import Polynomial
 
 import lossutils as lu
+from lossutils.figures import chapter02 as figures
+from lossutils.figures import player
+from lossutils.figures.style import figure_problems
+
+NOISE = 0.25
+Y1, Y2 = [2, 0, 3], [18, 4, 6, 0, 0, 0, 7, 3]
 
 
-def _sine_data():
-    x, y = lu.noisy_samples(lambda t: torch.sin(3 * t), 8, noise=0.25, seed=277)
-    x_test, y_test = lu.noisy_samples(lambda t: torch.sin(3 * t), 200, noise=0.25, seed=1000)
-    return x, y, x_test, y_test
+def true_function(t):
+    return torch.sin(3 * t)
 
 
-def test_fit_polynomial_recovers_an_exact_polynomial():
-    x = np.linspace(-1, 1, 9)
-    y = 3 * x**7 + 7 * x**6 + 6 * x**2 + 4 * x + 18  # the lesson's y2, scaled to [-1, 1]
-    fitted = lu.fit_polynomial(x, y, 7).convert(kind=Polynomial)
-    np.testing.assert_allclose(fitted.coef, [18, 4, 6, 0, 0, 0, 7, 3], atol=1e-9)
+def _mse(coefficients, x, y):
+    return float(np.mean((y - Polynomial(coefficients)(x)) ** 2))
 
 
-def test_fit_polynomial_is_least_squares():
-    x, y, _, _ = _sine_data()
-    for degree in range(4):
-        fitted = lu.fit_polynomial(x, y, degree)
-        design = np.vander(x.double().numpy(), degree + 1, increasing=True)
-        coef, *_ = np.linalg.lstsq(design, y.double().numpy(), rcond=None)
-        np.testing.assert_allclose(fitted.convert(kind=Polynomial).coef, coef, atol=1e-9)
+@pytest.fixture(scope="module")
+def course():
+    """The chapter's data, every degree's fit and both errors, as the lab computes them."""
+    x, y = lu.noisy_samples(true_function, 8, noise=NOISE, seed=277)
+    x_test, y_test = lu.noisy_samples(true_function, 200, noise=NOISE, seed=1000)
+    x64, y64 = x.double().numpy(), y.double().numpy()
+    xt64, yt64 = x_test.double().numpy(), y_test.double().numpy()
+    degrees = list(range(len(x)))
+    fits = [Polynomial.fit(x64, y64, d).convert().coef for d in degrees]
+    new_point = (0.9, float(np.sin(2.7)))
+    return SimpleNamespace(
+        x=x, y=y, x_test=x_test, y_test=y_test, degrees=degrees, fits=fits,
+        train=[_mse(c, x64, y64) for c in fits], test=[_mse(c, xt64, yt64) for c in fits],
+        new_point=new_point,
+        misses=[(new_point[1] - Polynomial(fits[d])(new_point[0])) ** 2 for d in (1, 7, 3)],
+    )
 
 
-def test_highest_degree_passes_through_every_point():
-    x, y, _, _ = _sine_data()
-    through_all = lu.fit_polynomial(x, y, len(x) - 1)
-    assert lu.polynomial_mse(through_all, x, y) < 1e-20
+def _stationary(coefficients):
+    polynomial = Polynomial(coefficients)
+    roots = polynomial.deriv().roots()
+    real = np.sort(roots[np.abs(roots.imag) < 1e-9].real)
+    return [(float(r), float(polynomial(r)),
+             "minimum" if polynomial.deriv(2)(r) > 0 else "maximum") for r in real]
 
 
-def test_fit_polynomial_accepts_columns_and_tensors():
-    x = torch.linspace(-1, 1, 5).unsqueeze(1)
-    line = lu.fit_polynomial(x, 2 * x + 1, 1)
-    assert line(0.5) == pytest.approx(2.0)
+def overlapping_texts(fig: Figure) -> list[str]:
+    """Pairs of visible texts of one panel that overlap: tick labels, annotations."""
+    canvas = FigureCanvasAgg(fig)  # a closed figure has no renderer of its own
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    problems = []
+    for ax in fig.axes:
+        if not ax.get_visible():
+            continue
+        groups = [ax.xaxis.get_ticklabels(), ax.yaxis.get_ticklabels(), ax.texts]
+        for group in groups:
+            shown = [t for t in group if t.get_visible() and t.get_text().strip()]
+            boxes = [t.get_window_extent(renderer) for t in shown]
+            for i in range(len(shown)):
+                for j in range(i + 1, len(shown)):
+                    if boxes[i].overlaps(boxes[j]):
+                        problems.append(f"{shown[i].get_text()!r} overlaps "
+                                        f"{shown[j].get_text()!r} in {ax.get_title()!r}")
+    return problems
+
+
+def _line(ax, label):
+    matches = [line for line in ax.lines if line.get_label() == label]
+    assert len(matches) == 1, f"no single line {label!r} in {ax.get_title()!r}"
+    return matches[0]
+
+
+def _three_fits(course, **kwargs):
+    fits = [("H1, underfit", course.fits[1]), ("H2, overfit", course.fits[7]),
+            ("balanced", course.fits[3])]
+    arguments = {"train_errors": [course.train[1], course.train[7], course.train[3]],
+                 "new_point": course.new_point, "misses": course.misses,
+                 "truth": true_function} | kwargs
+    return figures.three_fits_figure(course.x, course.y, fits, **arguments)
+
+
+# --------------------------------------------------------------------------------------
+# The three fits
+# --------------------------------------------------------------------------------------
+
+def test_three_fits_figure_meets_the_standard_in_a_2_by_2_grid(course):
+    fig = _three_fits(course)
+    assert figure_problems(fig) == []
+    assert overlapping_texts(fig) == []
+    grid = fig.axes[0].get_subplotspec().get_gridspec()
+    assert (grid.nrows, grid.ncols) == (2, 2)
+
+
+def test_three_fits_figure_draws_the_given_fits_and_errors(course):
+    fig = _three_fits(course)
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles == ["H1, underfit: degree 1", "H2, overfit: degree 7", "balanced: degree 3",
+                      "Their errors"]
+    for ax, degree in zip(fig.axes[:3], (1, 7, 3), strict=True):
+        line = _line(ax, "polynomial fit $f$")
+        grid, drawn = line.get_data()
+        np.testing.assert_allclose(drawn, Polynomial(course.fits[degree])(grid))
+        stars = [c for c in ax.collections if c.get_label() == "a new point"]
+        np.testing.assert_allclose(stars[0].get_offsets(), [course.new_point])
+    errors = fig.axes[3]
+    widths = sorted(round(p.get_width(), 12) for p in errors.patches)
+    expected = [course.train[1], course.train[7], course.train[3], *course.misses]
+    np.testing.assert_allclose(widths, sorted(expected), atol=1e-12)
+    shown = {t.get_text() for t in errors.texts}
+    assert {lu.fmt(v) for v in expected} <= shown
+    # the overfit polynomial misses the new point worst, though it fits its points best
+    assert course.misses[1] > 10 * max(course.misses[0], course.misses[2])
+    assert course.train[7] < 1e-20
+
+
+def test_three_fits_figure_without_a_new_point(course):
+    fig = figures.three_fits_figure(course.x, course.y, [("line", course.fits[1])],
+                                    train_errors=[course.train[1]])
+    assert figure_problems(fig) == []
+    assert [ax.get_title() for ax in fig.axes] == ["line: degree 1", "Their errors"]
 
 
 @pytest.mark.parametrize(
-    ("x", "y", "degree", "error", "message"),
-    [([0.0, 0.5], [1.0, 2.0], 2, ValueError, "distinct x values"),
-     ([0.0, 0.0, 0.5], [1.0, 2.0, 3.0], 2, ValueError, "distinct x values"),
-     ([0.0, 0.5], [1.0, 2.0, 3.0], 1, ValueError, "same shape"),
-     ([0.0, 2.0], [1.0, 2.0], 1, ValueError, "window"),
-     ([0.0, 0.5], [1.0, 2.0], -1, ValueError, "non-negative"),
-     ([0.0, 0.5], [1.0, 2.0], 1.5, ValueError, "non-negative int"),
-     (np.zeros((2, 2)), np.zeros((2, 2)), 1, ValueError, "shape")],
+    ("change", "message"),
+    [({"train_errors": [0.1, 0.2]}, "one value per fit"),
+     ({"misses": None}, "together"),
+     ({"misses": [0.1]}, "one value per fit")],
 )
-def test_fit_polynomial_rejects_bad_input(x, y, degree, error, message):
-    with pytest.raises(error, match=message):
-        lu.fit_polynomial(x, y, degree)
+def test_three_fits_figure_rejects_bad_input(course, change, message):
+    with pytest.raises(ValueError, match=message):
+        _three_fits(course, **change)
 
 
-def test_degree_sweep_training_error_never_rises():
-    x, y, x_test, y_test = _sine_data()
-    sweep = lu.degree_sweep(x, y, x_test, y_test, range(8))
-    assert sweep.degrees == tuple(range(8))
-    assert all(b <= a + 1e-12 for a, b in zip(sweep.train_errors, sweep.train_errors[1:],
-                                               strict=False))  # nested models
-    assert sweep.train_errors[-1] < 1e-20
-    # the U-curve of the course's data: best at degree 3, worst at the ends
-    assert sweep.best_degree == 3
-    assert sweep.test_errors[-1] > 5 * min(sweep.test_errors)
-    assert sweep.test_errors[0] > 5 * min(sweep.test_errors)
-    assert sweep.at(3) == (sweep.train_errors[3], sweep.test_errors[3])
-    with pytest.raises(ValueError, match="not in the sweep"):
-        sweep.at(9)
-    with pytest.raises(ValueError, match="at least one degree"):
-        lu.degree_sweep(x, y, x_test, y_test, [])
+def test_three_fits_figure_rejects_bad_points_and_fits(course):
+    with pytest.raises(ValueError, match="1 to 3"):
+        figures.three_fits_figure(course.x, course.y, [("a", [1.0])] * 4,
+                                  train_errors=[0.0] * 4)
+    with pytest.raises(ValueError, match="same shape"):
+        figures.three_fits_figure(course.x, course.y[:5], [("a", [1.0])],
+                                  train_errors=[0.0])
+    with pytest.raises(TypeError, match="must be numbers"):
+        figures.three_fits_figure(course.x, course.y, [("a", ["one"])], train_errors=[0.0])
 
 
-def test_degree_zero_predicts_the_mean():
-    x, y, x_test, y_test = _sine_data()
-    sweep = lu.degree_sweep(x, y, x_test, y_test, [0])
-    assert sweep.train_errors[0] == pytest.approx(float(y.double().var(unbiased=False)))
+# --------------------------------------------------------------------------------------
+# The U-curve
+# --------------------------------------------------------------------------------------
+
+def test_u_curve_figure_meets_the_standard(course):
+    fig = figures.u_curve_figure(course.degrees, course.train, course.test,
+                                 noise_variance=NOISE**2)
+    assert figure_problems(fig) == []
+    assert overlapping_texts(fig) == []
 
 
-def test_polynomial_cost_of_the_lessons_two_functions():
-    y1 = lu.polynomial_cost([2, 0, 3])
-    y2 = lu.polynomial_cost([18, 4, 6, 0, 0, 0, 7, 3])
-    assert (y1.degree, y1.parameters, y1.multiplications, y1.additions) == (2, 2, 2, 1)
-    assert (y2.degree, y2.parameters, y2.multiplications, y2.additions) == (7, 5, 16, 4)
-    assert (y1.horner_multiplications, y2.horner_multiplications) == (2, 7)
-    assert lu.polynomial_cost([5, 0, 0]).degree == 0  # trailing zeros are not terms
-    with pytest.raises(ValueError, match="non-zero"):
-        lu.polynomial_cost([0, 0])
+def test_u_curve_figure_draws_the_noise_floor(course):
+    fig = figures.u_curve_figure(course.degrees, course.train, course.test,
+                                 noise_variance=NOISE**2)
+    ax = fig.axes[0]
+    floor = _line(ax, r"noise variance $\sigma^2$ = 0.0625")
+    np.testing.assert_allclose(floor.get_ydata(), [NOISE**2, NOISE**2])
+    assert tuple(floor.get_xdata()) == (0, 1)  # across the whole panel
+    # what the chapter and the lab say of the figure: every held-out error is above it
+    assert min(course.test) > NOISE**2
+    without = figures.u_curve_figure(course.degrees, course.train, course.test)
+    assert not [line for line in without.axes[0].lines if "sigma" in line.get_label()]
 
 
-def test_stationary_points_of_the_lessons_two_functions():
-    assert lu.stationary_points([2, 0, 3]) == [(0.0, 2.0, "minimum")]
-    points = lu.stationary_points([18, 4, 6, 0, 0, 0, 7, 3])
-    assert [kind for _, _, kind in points] == ["maximum", "minimum"]
-    slope = Polynomial([18, 4, 6, 0, 0, 0, 7, 3]).deriv()
-    for x, _, _ in points:
-        assert abs(slope(x)) < 1e-9
-    assert lu.stationary_points([1.0]) == []
-    assert lu.stationary_points([0, 0, 0, 1])[0][2] == "flat"  # x^3 at 0
-
-
-def test_three_fits_figure_reports_the_new_points_miss():
-    x, y, _, _ = _sine_data()
-    new_point = (0.9, float(np.sin(2.7)))
-    fig = lu.three_fits_figure(x, y, new_point=new_point)
-    titles = [ax.get_title() for ax in fig.axes]
-    assert titles[1].startswith("H2, overfit: degree 7\ntraining MSE 0.0000")
-    misses = []
-    for degree in (1, 7, 3):
-        fitted = lu.fit_polynomial(x, y, degree)
-        misses.append((new_point[1] - fitted(new_point[0])) ** 2)
-    for title, miss in zip(titles, misses, strict=True):
-        assert title.endswith(f"new point {lu.fmt(miss)}")
-    assert misses[1] > 10 * max(misses[0], misses[2])  # H2 misses the new point worst
-
-
-def test_u_curve_figure_marks_the_best_and_the_shown_degree():
-    x, y, x_test, y_test = _sine_data()
-    sweep = lu.degree_sweep(x, y, x_test, y_test, range(8))
-    fig = lu.u_curve_figure(sweep, marked_degree=5)
+def test_u_curve_figure_marks_the_best_degree_and_the_zero_training_error(course):
+    fig = figures.u_curve_figure(course.degrees, course.train, course.test, marked_degree=5)
     ax = fig.axes[0]
     assert ax.get_yscale() == "log"
-    labels = [line.get_label() for line in ax.lines]
-    assert "best held-out: degree 3" in labels and "shown degree" in labels
-    assert min(ax.lines[0].get_ydata()) > 0  # the zero training error sits on a floor
+    best = _line(ax, "best held-out: degree 3")
+    assert tuple(best.get_xdata()) == (3, 3)
+    np.testing.assert_allclose(_line(ax, "held-out error").get_ydata(), course.test)
+    train = _line(ax, "training error").get_ydata()
+    assert train[-1] > 0 and train[-1] < min(course.train[:-1]) / 5  # on a floor, shown
+    assert [t.get_text() for t in ax.texts] == ["≈ 0"]
+    marked = _line(ax, "this degree")
+    assert tuple(marked.get_xdata()) == (5, 5)
+    np.testing.assert_allclose(marked.get_ydata(), [course.train[5], course.test[5]])
 
 
-def test_degree_panels_one_per_degree():
-    x, y, x_test, y_test = _sine_data()
-    fig = lu.degree_panels(x, y, x_test, y_test, [0, 3, 7])
-    assert [ax.get_title().split("\n")[0] for ax in fig.axes] == ["degree 0", "degree 3",
-                                                                   "degree 7"]
-    with pytest.raises(ValueError, match="at least one degree"):
-        lu.degree_panels(x, y, x_test, y_test, [])
+@pytest.mark.parametrize(
+    ("change", "error", "message"),
+    [({"marked_degree": 9}, ValueError, "not one of the degrees"),
+     ({"noise_variance": 0.0}, ValueError, "positive"),
+     ({"train_errors": [-1.0] * 8}, ValueError, "non-negative"),
+     ({"test_errors": [1.0] * 7}, ValueError, "one value per degree"),
+     ({"degrees": [0, 1, 2, 3, 4, 5, 6, 7.5]}, ValueError, "non-negative ints")],
+)
+def test_u_curve_figure_rejects_bad_input(course, change, error, message):
+    arguments = {"degrees": course.degrees, "train_errors": course.train,
+                 "test_errors": course.test} | change
+    with pytest.raises(error, match=message):
+        figures.u_curve_figure(**arguments)
 
 
-def test_degree_demo_every_control_draws():
-    x, y, x_test, y_test = _sine_data()
-    demo = lu.degree_demo(x, y, x_test, y_test, truth=lambda t: torch.sin(3 * t))
-    assert (demo.children[0].min, demo.children[0].max) == (0, 7)
-    visited = []
-    for control, value in lu.control_settings(demo):
-        control.value = value
-        visited.append(value)
-    assert visited == [0, 4, 7]
-    plt.close("all")
+# --------------------------------------------------------------------------------------
+# The degree demo
+# --------------------------------------------------------------------------------------
+
+def _demo(course, **kwargs):
+    arguments = {"degrees": course.degrees, "coefficients": course.fits,
+                 "train_errors": course.train, "test_errors": course.test,
+                 "truth": true_function, "noise_variance": NOISE**2} | kwargs
+    return figures.degree_demo(course.x, course.y, course.x_test, course.y_test, **arguments)
 
 
-def test_complexity_figure_titles_count_the_arithmetic():
-    fig = lu.complexity_figure()
-    assert fig.axes[1].get_title().endswith("5 parameters, 16 multiplications")
+@pytest.fixture(scope="module")
+def demo(course):
+    """The demo, and the figure each of its frames was drawn from (by degree)."""
+    drawn = {}
+    real = figures.frame_player
+
+    def spy(draw, **options):
+        def recording(**setting):
+            fig = draw(**setting)
+            drawn[setting["degree"]] = fig
+            return fig
+        return real(recording, **options)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(figures, "frame_player", spy)
+        player_ = _demo(course)
+    return SimpleNamespace(player=player_, drawn=drawn)
+
+
+def test_degree_demo_responds_to_its_slider(course, demo):
+    demo = demo.player
+    assert isinstance(demo, player.FramePlayer)
+    assert player.unresponsive_controls(demo) == []
+    assert list(demo.parameters) == ["degree"]
+    assert demo.parameters["degree"] == tuple(course.degrees)
+    assert len(demo.frames) == len(course.degrees)
+    assert demo.start == (1,)  # it opens on the underfit line
+    assert all(alt.endswith(f"degree = {d}") for alt, d in zip(demo.alt, course.degrees,
+                                                                  strict=True))
+
+
+def test_degree_demo_draws_each_degrees_fit_and_its_place_on_the_u_curve(course, demo):
+    drawn = demo.drawn
+    assert sorted(drawn) == course.degrees
+    previous = None
+    limits = set()
+    for degree, fig in sorted(drawn.items()):
+        left, right = fig.axes
+        grid, values = _line(left, "polynomial fit $f$").get_data()
+        np.testing.assert_allclose(values, Polynomial(course.fits[degree])(grid))
+        if previous is not None:
+            assert not np.allclose(values, previous), f"degree {degree} draws the same fit"
+        previous = values
+        assert tuple(_line(right, "this degree").get_xdata()) == (degree, degree)
+        held_out = [c for c in left.collections if c.get_label() == "held-out points"]
+        assert isinstance(held_out[0], PathCollection)
+        assert len(held_out[0].get_offsets()) == len(course.x_test)
+        limits.add(left.get_ylim())
+        assert lu.fmt(course.test[degree]) in left.get_title()
+    assert len(limits) == 1, "the frames' y axes differ: the eye would compare scales"
+
+
+def test_degree_demo_frames_meet_the_standard(demo):
+    for degree in (0, 3, 7):
+        assert figure_problems(demo.drawn[degree]) == [], degree
+        assert overlapping_texts(demo.drawn[degree]) == [], degree
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [({"coefficients": [[1.0]] * 8}, "are of degree 0"),
+     ({"train_errors": [0.1] * 7}, "one value per degree"),
+     ({"coefficients": [[1.0]]}, "one value per degree")],
+)
+def test_degree_demo_rejects_bad_input(course, change, message):
+    with pytest.raises(ValueError, match=message):
+        _demo(course, **change)
+
+
+# --------------------------------------------------------------------------------------
+# What complexity costs
+# --------------------------------------------------------------------------------------
+
+def test_complexity_figure_marks_the_given_stationary_points():
+    points = [_stationary(Y1), _stationary(Y2)]
+    fig = figures.complexity_figure([Y1, Y2], points)
+    assert figure_problems(fig) == []
+    assert overlapping_texts(fig) == []
+    assert [ax.get_title() for ax in fig.axes] == [
+        "$y_1 = 3x^2 + 2$", "$y_2 = 3x^7 + 7x^6 + 6x^2 + 4x + 18$"]
+    for ax, given in zip(fig.axes, points, strict=True):
+        marked = np.concatenate([c.get_offsets() for c in ax.collections])
+        np.testing.assert_allclose(marked, [(px, py) for px, py, _ in given])
+        assert [t.get_text().split("\n")[0] for t in ax.texts] == [k for _, _, k in given]
+    assert [k for _, _, k in points[1]] == ["maximum", "minimum"]
+    grid, values = fig.axes[1].lines[0].get_data()
+    np.testing.assert_allclose(values, Polynomial(Y2)(grid))
+
+
+def test_complexity_figure_rejects_bad_input():
     with pytest.raises(ValueError, match="x_range"):
-        lu.complexity_figure(x_range=(1.0, 0.0))
+        figures.complexity_figure([Y1, Y2], [[], []], x_range=(1.0, 0.0))
+    with pytest.raises(ValueError, match="two polynomials"):
+        figures.complexity_figure([Y1], [[]])
+    with pytest.raises(ValueError, match="kind"):
+        figures.complexity_figure([Y1, Y2], [[(0.0, 2.0, "lowest")], []])
+
+
+def test_module_exports_figures_only():
+    assert sorted(figures.__all__) == ["complexity_figure", "degree_demo",
+                                       "three_fits_figure", "u_curve_figure"]
+    assert "Chapter 2" in figures.__doc__

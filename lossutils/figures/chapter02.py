@@ -1,527 +1,464 @@
-r"""Underfitting and overfitting: polynomial fits of growing degree, and what complexity costs.
+r"""Chapter 2, underfitting and overfitting: polynomial fits of growing degree.
 
-Introduced in chapter "Underfitting and overfitting"
-(``chapters/02-underfitting-and-overfitting.md``) and its lab. A polynomial of degree
-:math:`d` is fitted by least squares (:func:`fit_polynomial`); sweeping :math:`d`
-(:func:`degree_sweep`) shows the training error falling to zero while the error on
-held-out points falls and then rises again: the U-curve.
+The figures and the demo of chapter "Underfitting and overfitting"
+(``chapters/02-underfitting-and-overfitting.md``) and its lab. The lab fits the
+polynomials, sweeps the degree and counts what a polynomial costs; these functions only
+draw what it computed. A polynomial is given by its coefficients
+:math:`c_0, c_1, \dots, c_d`, lowest power first, as the lab's least-squares fit returns
+them: :math:`f(x) = \sum_{k=0}^d c_k x^k`.
 
-Numerics: the fits are done in float64 on the CPU in the Legendre basis on the fixed
-window :math:`[-1, 1]`, which stays well conditioned up to the degrees used here, where
-the monomials :math:`1, x, \dots, x^d` would not.
+=========================  ==========================================================
+:func:`three_fits_figure`  the lesson's three pictures: H1 (underfit), H2 (overfit),
+                           the balanced fit, a new point and each fit's miss
+:func:`u_curve_figure`     training and held-out error against the degree, with the
+                           floor the noise sets
+:func:`degree_demo`        a degree slider over the fits the lab computed
+:func:`complexity_figure`  :math:`y_1 = 3x^2 + 2` beside
+                           :math:`y_2 = 3x^7 + 7x^6 + 6x^2 + 4x + 18`
+=========================  ==========================================================
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
-import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from numpy.polynomial import Legendre, Polynomial
+from numpy.polynomial import Polynomial
 from torch import Tensor
 
 from ..display import fmt
+from .player import FramePlayer, frame_player
 from .style import COLORS, label_axes, subplots
-from .player import frame_player
 
-__all__ = [
-    "DegreeSweep",
-    "PolynomialCost",
-    "complexity_figure",
-    "degree_demo",
-    "degree_panels",
-    "degree_sweep",
-    "fit_polynomial",
-    "polynomial_cost",
-    "polynomial_mse",
-    "stationary_points",
-    "three_fits_figure",
-    "u_curve_figure",
-]
+__all__ = ["complexity_figure", "degree_demo", "three_fits_figure", "u_curve_figure"]
 
 ArrayLike = Tensor | np.ndarray | Sequence[float]
 TrueFunction = Callable[[Tensor], Tensor]
+StationaryPoint = tuple[float, float, str]
+
+#: Where the inputs of the chapter's data lie, and the ticks that fit a half-width panel.
+X_WINDOW = (-1.0, 1.0)
+X_TICKS = (-1.0, -0.5, 0.0, 0.5, 1.0)
 
 
-def _float64(name: str, values: ArrayLike) -> np.ndarray:
+# --------------------------------------------------------------------------------------
+# Checking and converting what the caller passes
+# --------------------------------------------------------------------------------------
+
+def _vector(name: str, values: ArrayLike) -> np.ndarray:
+    """``values`` as a float64 array of shape (N,), N >= 1 (a column (N, 1) is accepted)."""
     if isinstance(values, Tensor):
         array = values.detach().to("cpu", torch.float64).numpy()
     else:
-        array = np.asarray(values, dtype=np.float64)
-    if array.ndim == 2 and array.shape[1] == 1:  # a column (N, 1), as nn.Linear takes
+        try:
+            array = np.asarray(values, dtype=np.float64)
+        except (TypeError, ValueError) as error:
+            raise TypeError(f"{name} must be numbers, got {type(values).__name__}") from error
+    if array.ndim == 2 and array.shape[1] == 1:
         array = array[:, 0]
     if array.ndim != 1 or array.size == 0:
-        raise ValueError(f"{name} must have shape (N,) or (N, 1) with N >= 1, "
-                         f"got {array.shape}")
+        raise ValueError(f"{name} must have shape (N,) or (N, 1) with N >= 1, got {array.shape}")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} must be finite numbers")
     return array
 
 
-def _pair(x: ArrayLike, y: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
-    x, y = _float64("x", x), _float64("y", y)
+def _points(x: ArrayLike, y: ArrayLike, names: tuple[str, str] = ("x", "y")
+            ) -> tuple[np.ndarray, np.ndarray]:
+    x, y = _vector(names[0], x), _vector(names[1], y)
     if x.shape != y.shape:
-        raise ValueError(f"x and y must have the same shape, got {x.shape} and {y.shape}")
+        raise ValueError(f"{names[0]} and {names[1]} must have the same shape, "
+                         f"got {x.shape} and {y.shape}")
     return x, y
 
 
-def _truth_values(truth: TrueFunction, x: np.ndarray) -> np.ndarray:
-    return _float64("truth(x)", truth(torch.from_numpy(x)))
+def _polynomial(name: str, coefficients: ArrayLike) -> Polynomial:
+    return Polynomial(_vector(name, coefficients))
 
 
-def fit_polynomial(
-    x: ArrayLike, y: ArrayLike, degree: int, *, window: tuple[float, float] = (-1.0, 1.0)
-) -> Legendre:
-    r"""Fit a polynomial of ``degree`` to the points by least squares.
-
-    Minimises :math:`\sum_{i=1}^N (y_i - f(x_i))^2` over polynomials :math:`f` of degree
-    at most ``degree``. With ``degree = N - 1`` and distinct :math:`x_i` the polynomial
-    passes through every point. The fit is done in float64, in the Legendre basis on
-    ``window`` (the inputs' range), and returned as a callable
-    :class:`numpy.polynomial.Legendre`; ``.convert(kind=Polynomial)`` gives its
-    ordinary coefficients.
-
-    Introduced in chapter "Underfitting and overfitting".
-
-    Examples
-    --------
-    >>> x = np.array([-1.0, 0.0, 1.0])
-    >>> line = fit_polynomial(x, [0.0, 1.0, 4.0], 1)
-    >>> fmt(line(x))
-    '[-0.3333, 1.6667, 3.6667]'
-    >>> through_all = fit_polynomial(x, [0.0, 1.0, 4.0], 2)
-    >>> fmt(through_all.convert(kind=Polynomial).coef)
-    '[1.0000, 2.0000, 1.0000]'
-    """
-    x, y = _pair(x, y)
-    if not isinstance(degree, int | np.integer) or isinstance(degree, bool) or degree < 0:
-        raise ValueError(f"degree must be a non-negative int, got {degree!r}")
-    distinct = np.unique(x).size
-    if degree >= distinct:
-        raise ValueError(f"degree {degree} needs at least {degree + 1} distinct x values, "
-                         f"got {distinct}")
-    low, high = window
-    if not (low < high and x.min() >= low and x.max() <= high):
-        raise ValueError(f"window must be (low, high) with low < high containing every x, "
-                         f"got {window} for x in [{x.min():.4g}, {x.max():.4g}]")
-    return Legendre.fit(x, y, int(degree), domain=[low, high], window=[-1.0, 1.0])
+def _degree(polynomial: Polynomial) -> int:
+    """The degree as written: the number of coefficients less one (zeros at the top kept)."""
+    return polynomial.coef.size - 1
 
 
-def polynomial_mse(polynomial: Callable[[np.ndarray], np.ndarray], x: ArrayLike,
-                   y: ArrayLike) -> float:
-    r"""The mean squared error :math:`\frac{1}{N}\sum_{i=1}^N (y_i - f(x_i))^2` of a polynomial.
-
-    Introduced in chapter "Underfitting and overfitting".
-
-    Examples
-    --------
-    >>> polynomial_mse(Polynomial([0.0, 1.0]), [0.0, 1.0], [1.0, 1.0])
-    0.5
-    """
-    x, y = _pair(x, y)
-    residual = y - polynomial(x)
-    return float(np.mean(residual**2))
+def _same_length(what: str, values: Sequence, expected: int, of: str) -> None:
+    if len(values) != expected:
+        raise ValueError(f"{what} must have one value per {of} ({expected}), got {len(values)}")
 
 
-@dataclass(frozen=True)
-class DegreeSweep:
-    """Training and held-out mean squared errors of polynomial fits, degree by degree."""
-
-    degrees: tuple[int, ...]
-    train_errors: tuple[float, ...]
-    test_errors: tuple[float, ...]
-
-    @property
-    def best_degree(self) -> int:
-        """The degree with the smallest held-out error."""
-        return self.degrees[int(np.argmin(self.test_errors))]
-
-    def at(self, degree: int) -> tuple[float, float]:
-        """``(train error, held-out error)`` of ``degree``."""
-        if degree not in self.degrees:
-            raise ValueError(f"degree {degree} is not in the sweep {list(self.degrees)}")
-        k = self.degrees.index(degree)
-        return self.train_errors[k], self.test_errors[k]
+def _truth_on(truth: TrueFunction, grid: np.ndarray) -> np.ndarray:
+    return _vector("truth(x)", truth(torch.from_numpy(grid)))
 
 
-def degree_sweep(
-    x_train: ArrayLike, y_train: ArrayLike, x_test: ArrayLike, y_test: ArrayLike,
-    degrees: Sequence[int], *, window: tuple[float, float] = (-1.0, 1.0),
-) -> DegreeSweep:
-    """Fit a polynomial of every degree in ``degrees`` to the training points.
-
-    Returns each fit's mean squared error on the training points and on held-out
-    points (``x_test``, ``y_test``) drawn separately from the same source.
-
-    Introduced in chapter "Underfitting and overfitting".
-
-    Examples
-    --------
-    >>> x = np.linspace(-1, 1, 5)
-    >>> sweep = degree_sweep(x, x**2, [0.5], [0.25], [0, 1, 2])
-    >>> fmt(sweep.train_errors), sweep.best_degree
-    ('[0.1750, 0.1750, 0.0000]', 2)
-    """
-    if not degrees:
-        raise ValueError("degrees must name at least one degree")
-    x_train, y_train = _pair(x_train, y_train)
-    x_test, y_test = _pair(x_test, y_test)
-    train, test = [], []
-    for degree in degrees:
-        polynomial = fit_polynomial(x_train, y_train, degree, window=window)
-        train.append(polynomial_mse(polynomial, x_train, y_train))
-        test.append(polynomial_mse(polynomial, x_test, y_test))
-    return DegreeSweep(tuple(int(d) for d in degrees), tuple(train), tuple(test))
-
-
-# --------------------------------------------------------------------------------------
-# Figures
-# --------------------------------------------------------------------------------------
-
-def _y_limits(*arrays: np.ndarray) -> tuple[float, float]:
+def _limits(*arrays: np.ndarray, pad: float = 0.2) -> tuple[float, float]:
     values = np.concatenate(arrays)
     low, high = float(values.min()), float(values.max())
-    pad = 0.25 * (high - low)
-    return low - pad, high + pad
+    margin = pad * (high - low) or 1.0
+    return low - margin, high + margin
 
 
-def _draw_polynomial_fit(
-    ax: Axes, x: np.ndarray, y: np.ndarray, degree: int, *, truth: TrueFunction | None,
-    window: tuple[float, float], title: str, color: str, x_test: np.ndarray | None = None,
-    y_test: np.ndarray | None = None, legend: bool | None = False,
-) -> Legendre:
-    polynomial = fit_polynomial(x, y, degree, window=window)
-    grid = np.linspace(*window, 400)
-    limits = _y_limits(y, *(() if y_test is None else (y_test,)))
+# --------------------------------------------------------------------------------------
+# One panel: a polynomial fit over its points
+# --------------------------------------------------------------------------------------
+
+def _draw_fit(ax: Axes, x: np.ndarray, y: np.ndarray, polynomial: Polynomial, *,
+              color: str, truth: TrueFunction | None, ylim: tuple[float, float],
+              x_test: np.ndarray | None = None, y_test: np.ndarray | None = None) -> None:
+    grid = np.linspace(*X_WINDOW, 400)
     if x_test is not None and y_test is not None:
-        ax.scatter(x_test, y_test, s=10, color=COLORS["test"], alpha=0.35,
+        ax.scatter(x_test, y_test, s=9, color=COLORS["test"], alpha=0.3,
                    label="held-out points")
     if truth is not None:
-        ax.plot(grid, _truth_values(truth, grid), color=COLORS["truth"], linestyle="--",
+        ax.plot(grid, _truth_on(truth, grid), color=COLORS["truth"], linestyle="--",
                 linewidth=1.5, label="true function $F$")
     ax.plot(grid, polynomial(grid), color=color, label="polynomial fit $f$")
     ax.scatter(x, y, s=26, color=COLORS["data"], zorder=3, label="training points")
-    ax.set_ylim(*limits)
-    label_axes(ax, title=title, xlabel="$x$", ylabel="$y$", legend=legend)
-    return polynomial
+    ax.set_xlim(X_WINDOW[0] - 0.05, X_WINDOW[1] + 0.05)
+    ax.set_xticks(X_TICKS)
+    ax.set_ylim(*ylim)
 
 
-def _figure_legend(fig: Figure, ax: Axes) -> None:
-    """One legend for a row of panels, below them."""
-    handles, labels = ax.get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncols=len(labels))
+def _legend_below(fig: Figure, axes: Sequence[Axes], ncols: int | None = None) -> None:
+    """One legend for the figure, below its panels, where it covers no data."""
+    handles, labels, seen = [], [], set()
+    for ax in axes:
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            if label not in seen and not label.startswith("_"):
+                seen.add(label)
+                handles.append(handle)
+                labels.append(label)
+    if ncols is None:
+        ncols = len(labels) if len(labels) <= 4 else 3
+    fig.legend(handles, labels, loc="outside lower center", ncols=ncols)
 
+
+# --------------------------------------------------------------------------------------
+# Figure: the three fits of the lesson
+# --------------------------------------------------------------------------------------
 
 def three_fits_figure(
     x: ArrayLike,
     y: ArrayLike,
+    fits: Sequence[tuple[str, ArrayLike]],
     *,
-    truth: TrueFunction | None = None,
-    simple_degree: int = 1,
-    balanced_degree: int = 3,
-    complex_degree: int | None = None,
+    train_errors: Sequence[float],
     new_point: tuple[float, float] | None = None,
-    window: tuple[float, float] = (-1.0, 1.0),
+    misses: Sequence[float] | None = None,
+    truth: TrueFunction | None = None,
 ) -> Figure:
-    """The lesson's three pictures: too simple (H1), through every point (H2), balanced.
+    """The lesson's three pictures in a 2 x 2 grid, the fourth panel comparing their errors.
 
-    ``complex_degree`` defaults to ``N - 1``, the polynomial through every training
-    point. ``new_point`` ``(x, y)``, a point the fits have not seen, is drawn on every
-    panel with the gap between it and the fit, and each panel's title gives that
-    squared gap.
-
-    Introduced in chapter "Underfitting and overfitting".
+    Parameters
+    ----------
+    x, y : array of shape (N,)
+        The training points the polynomials were fitted to.
+    fits : sequence of (str, coefficients), at most 3
+        Each fit's name (its panel title) and its coefficients, lowest power first.
+    train_errors : sequence of float
+        Each fit's mean squared error on the training points.
+    new_point : (float, float), optional
+        A point no fit has seen, drawn on every panel with the gap to each fit.
+    misses : sequence of float, optional
+        Each fit's squared error on ``new_point`` (given exactly when it is).
+    truth : callable, optional
+        The true function :math:`F`, drawn dashed.
 
     Examples
     --------
-    >>> x = np.linspace(-1, 1, 6)
-    >>> fig = three_fits_figure(x, np.sin(3 * x), new_point=(0.1, 0.3))
-    >>> [ax.get_title().split(":")[0] for ax in fig.axes]
-    ['H1, underfit', 'H2, overfit', 'balanced']
+    >>> x = np.linspace(-1, 1, 4)
+    >>> fits = [("line", [0.0, 1.0]), ("cubic", [0.0, 0.0, 0.0, 1.0])]
+    >>> fig = three_fits_figure(x, x**3, fits, train_errors=[0.05, 0.0])
+    >>> [ax.get_title() for ax in fig.axes]
+    ['line: degree 1', 'cubic: degree 3', 'Their errors']
     """
-    x, y = _pair(x, y)
-    complex_degree = x.size - 1 if complex_degree is None else complex_degree
-    panels = [("H1, underfit", simple_degree, COLORS["model"]),
-              ("H2, overfit", complex_degree, COLORS["test"]),
-              ("balanced", balanced_degree, COLORS["huber"])]
-    fig, axes = subplots(1, 3, width=4.0, height=3.4, sharey=True)
-    for ax, (name, degree, color) in zip(axes, panels, strict=True):
-        polynomial = fit_polynomial(x, y, degree, window=window)
-        train_error = polynomial_mse(polynomial, x, y)
-        title = f"{name}: degree {degree}\ntraining MSE {fmt(train_error)}"
-        if new_point is not None:
-            gap = (new_point[1] - float(polynomial(new_point[0]))) ** 2
-            title += f", new point {fmt(gap)}"
-        _draw_polynomial_fit(ax, x, y, degree, truth=truth, window=window, title=title,
-                             color=color)
+    x, y = _points(x, y)
+    if not 1 <= len(fits) <= 3:
+        raise ValueError(f"fits must hold 1 to 3 (name, coefficients) pairs, got {len(fits)}")
+    polynomials = [(str(name), _polynomial(f"the coefficients of {name!r}", c))
+                   for name, c in fits]
+    _same_length("train_errors", train_errors, len(fits), "fit")
+    if (new_point is None) != (misses is None):
+        raise ValueError("give new_point and misses together, or neither")
+    if misses is not None:
+        _same_length("misses", misses, len(fits), "fit")
+
+    fig, grid = subplots(2, 2, height=2.9)
+    axes = list(grid.flat)
+    colors = (COLORS["model"], COLORS["test"], COLORS["huber"])
+    ylim = _limits(y, *(() if new_point is None else (np.array([new_point[1]]),)))
+    for ax, (name, polynomial), color in zip(axes, polynomials, colors, strict=False):
+        _draw_fit(ax, x, y, polynomial, color=color, truth=truth, ylim=ylim)
         if new_point is not None:
             predicted = float(polynomial(new_point[0]))
             ax.plot([new_point[0]] * 2, [new_point[1], predicted], color=COLORS["highlight"],
-                    linewidth=1.5, linestyle=":")
-            ax.scatter([new_point[0]], [new_point[1]], marker="*", s=160, zorder=4,
-                       color=COLORS["highlight"], label="new point, and the fit's miss")
-    _figure_legend(fig, axes[0])
+                    linewidth=1.5, linestyle=":", label="_the miss")
+            ax.scatter([new_point[0]], [new_point[1]], marker="*", s=150, zorder=4,
+                       color=COLORS["highlight"], label="a new point")
+        label_axes(ax, title=f"{name}: degree {_degree(polynomial)}", xlabel="$x$",
+                   ylabel="$y$", legend=False)
+    for ax in axes[len(polynomials):-1]:
+        ax.remove()
+    _draw_errors(axes[-1], [name for name, _ in polynomials], train_errors, misses)
+    _legend_below(fig, axes[:len(polynomials)])
     plt.close(fig)
     return fig
 
 
-def u_curve_figure(sweep: DegreeSweep, *, marked_degree: int | None = None,
-                   ax: Axes | None = None) -> Figure:
-    """Training and held-out error against the degree, on a log scale: the U-curve.
+def _draw_errors(ax: Axes, names: list[str], train_errors: Sequence[float],
+                 misses: Sequence[float] | None) -> None:
+    """Horizontal bars: each fit's training error and, if given, its miss of the new point."""
+    rows = np.arange(len(names))[::-1]
+    height = 0.38 if misses is not None else 0.6
+    series = [("training MSE", train_errors, COLORS["train"])]
+    if misses is not None:
+        series.append(("new point, squared miss", misses, COLORS["highlight"]))
+    largest = max(float(v) for _, values, _ in series for v in values)
+    for k, (label, values, color) in enumerate(series):
+        offset = (0.5 - k) * height if misses is not None else 0.0
+        ax.barh(rows + offset, values, height=height, color=color, label=label)
+        for row, value in zip(rows, values, strict=True):
+            ax.text(float(value) + 0.02 * largest, row + offset, fmt(float(value), 4),
+                    va="center", ha="left", fontsize=9)
+    ax.set_yticks(rows, [name.replace(", ", "\n") for name in names])
+    ax.set_xlim(0, 1.45 * largest if largest > 0 else 1.0)
+    ax.set_ylim(-0.7, len(names) - 0.3 + (0.6 if misses is not None else 0.0))
+    ax.grid(axis="y", visible=False)
+    label_axes(ax, title="Their errors", xlabel="mean squared error", ylabel="",
+               legend=misses is not None)
+    if misses is not None:
+        ax.legend(loc="upper right", ncols=1)
 
-    Introduced in chapter "Underfitting and overfitting".
+
+# --------------------------------------------------------------------------------------
+# Figure: the U-curve
+# --------------------------------------------------------------------------------------
+
+def u_curve_figure(
+    degrees: Sequence[int],
+    train_errors: ArrayLike,
+    test_errors: ArrayLike,
+    *,
+    noise_variance: float | None = None,
+    marked_degree: int | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    r"""Training and held-out error against the degree, on a log scale: the U-curve.
+
+    ``noise_variance`` (:math:`\sigma^2`), when given, is drawn as a horizontal line: no
+    fit's expected held-out error can go below it, since the noise of a new point is
+    unpredictable. ``marked_degree`` circles one degree's two errors (the demo's
+    position). A training error of (almost) zero, which a log scale cannot show, sits
+    on a floor below the other values, marked "≈ 0". Drawn on its own, the figure has
+    its legend below the panel; drawn into a given ``ax`` (a panel of a larger
+    figure), it leaves the legend to that figure.
 
     Examples
     --------
-    >>> sweep = DegreeSweep((0, 1, 2), (1.0, 0.5, 0.1), (1.2, 0.6, 0.9))
-    >>> fig = u_curve_figure(sweep, marked_degree=1)
-    >>> [line.get_label() for line in fig.axes[0].lines][:2]
-    ['training error', 'held-out error']
+    >>> fig = u_curve_figure([0, 1, 2], [1.0, 0.5, 0.1], [1.2, 0.6, 0.9],
+    ...                      noise_variance=0.0625, marked_degree=1)
+    >>> [line.get_label() for line in fig.axes[0].lines][:3]
+    ['training error', 'held-out error', 'noise variance $\\sigma^2$ = 0.0625']
     """
+    degrees = [_as_degree(d) for d in degrees]
+    train, test = _vector("train_errors", train_errors), _vector("test_errors", test_errors)
+    _same_length("train_errors", train, len(degrees), "degree")
+    _same_length("test_errors", test, len(degrees), "degree")
+    if np.any(train < 0) or np.any(test < 0):
+        raise ValueError("errors must be non-negative")
+    if noise_variance is not None and not noise_variance > 0:
+        raise ValueError(f"noise_variance must be positive, got {noise_variance}")
+    if marked_degree is not None and marked_degree not in degrees:
+        raise ValueError(f"marked_degree {marked_degree} is not one of the degrees {degrees}")
+    standalone = ax is None
     if ax is None:
-        fig, ax = subplots()
+        fig, ax = subplots(height=4.2)
     else:
         fig = ax.figure
-    degrees = list(sweep.degrees)
-    train, test = np.array(sweep.train_errors), np.array(sweep.test_errors)
-    # A fit through every point has a training error of (almost) exactly 0, which a log
-    # scale cannot show: such errors sit on a floor below the other values, marked.
-    shown = np.concatenate([test, train[train > 1e-9 * test.max()]])
+
+    # Errors of (almost) zero cannot be shown on a log scale: they sit on a floor a
+    # decade below the smallest error that can, marked "≈ 0".
+    shown = np.concatenate([train, test, [] if noise_variance is None else [noise_variance]])
+    shown = shown[shown > 1e-9 * shown.max()]
+    if shown.size == 0:
+        raise ValueError("the errors are all zero: a log scale cannot show them")
     floor = 10.0 ** (np.floor(np.log10(shown.min())) - 1)
-    on_floor = train < floor
     ax.plot(degrees, np.maximum(train, floor), marker="o", color=COLORS["train"],
             label="training error")
-    ax.plot(degrees, test, marker="s", color=COLORS["test"], label="held-out error")
-    for degree in np.array(degrees)[on_floor]:
-        ax.annotate("≈ 0", (degree, floor), textcoords="offset points", xytext=(-9, -4),
-                    ha="right", fontsize=10, color=COLORS["train"])
-    best = sweep.best_degree
-    ax.axvline(best, color=COLORS["truth"], linestyle=":", linewidth=1.5,
+    ax.plot(degrees, np.maximum(test, floor), marker="s", color=COLORS["test"],
+            label="held-out error")
+    if noise_variance is not None:
+        ax.axhline(noise_variance, color=COLORS["truth"], linestyle="--", linewidth=1.5,
+                   label=rf"noise variance $\sigma^2$ = {fmt(noise_variance)}")
+    for degree in np.array(degrees)[train < floor]:
+        ax.annotate("≈ 0", (degree, floor), textcoords="offset points", xytext=(-7, 0),
+                    ha="right", va="center", fontsize=9, color=COLORS["train"])
+    best = degrees[int(np.argmin(test))]
+    ax.axvline(best, color=COLORS["data"], linestyle=":", linewidth=1.5,
                label=f"best held-out: degree {best}")
     if marked_degree is not None:
-        train_error, test_error = sweep.at(marked_degree)
-        ax.plot([marked_degree] * 2, [max(train_error, floor), test_error], "o",
-                color=COLORS["highlight"],
-                markersize=10, fillstyle="none", markeredgewidth=2, label="shown degree")
+        k = degrees.index(marked_degree)
+        ax.plot([marked_degree] * 2, [max(train[k], floor), test[k]], "o",
+                color=COLORS["highlight"], markersize=11, fillstyle="none",
+                markeredgewidth=2, label="this degree")
     ax.set_yscale("log")
+    ax.set_ylim(floor / 2.5, shown.max() * 2.5)
     ax.set_xticks(degrees)
     label_axes(ax, title="Training error falls; held-out error falls, then rises",
-               xlabel="polynomial degree $d$", ylabel="mean squared error (log scale)")
+               xlabel="polynomial degree $d$", ylabel="mean squared error (log scale)",
+               legend=False)
+    if standalone:
+        _legend_below(fig, [ax], ncols=2)
     plt.close(fig)
     return fig
 
 
-def degree_panels(
-    x_train: ArrayLike, y_train: ArrayLike, x_test: ArrayLike, y_test: ArrayLike,
-    degrees: Sequence[int], *, truth: TrueFunction | None = None,
-    window: tuple[float, float] = (-1.0, 1.0),
-) -> Figure:
-    """Small multiples: the fit of each degree in ``degrees``, with both errors in its title.
-
-    The static companion of :func:`degree_demo`.
-
-    Introduced in chapter "Underfitting and overfitting".
-
-    Examples
-    --------
-    >>> x = np.linspace(-1, 1, 6)
-    >>> fig = degree_panels(x, x**2, [0.5], [0.25], [1, 2])
-    >>> fig.axes[1].get_title()
-    'degree 2\\ntrain 0.0000, held-out 0.0000'
-    """
-    if not degrees:
-        raise ValueError("degrees must name at least one degree")
-    x_train, y_train = _pair(x_train, y_train)
-    x_test, y_test = _pair(x_test, y_test)
-    fig, axes = subplots(1, len(degrees), width=3.3, height=3.0, sharey=True, squeeze=False)
-    for ax, degree in zip(axes[0], degrees, strict=True):
-        _draw_degree(ax, x_train, y_train, x_test, y_test, degree, truth, window)
-    _figure_legend(fig, axes[0][0])
-    plt.close(fig)
-    return fig
+def _as_degree(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
+        raise ValueError(f"degrees must be non-negative ints, got {value!r}")
+    return int(value)
 
 
-def _draw_degree(ax: Axes, x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray,
-                 y_test: np.ndarray, degree: int, truth: TrueFunction | None,
-                 window: tuple[float, float], legend: bool | None = False) -> None:
-    polynomial = fit_polynomial(x_train, y_train, degree, window=window)
-    title = (f"degree {degree}\ntrain {fmt(polynomial_mse(polynomial, x_train, y_train))}, "
-             f"held-out {fmt(polynomial_mse(polynomial, x_test, y_test))}")
-    _draw_polynomial_fit(ax, x_train, y_train, degree, truth=truth, window=window, title=title,
-                         color=COLORS["model"], x_test=x_test, y_test=y_test, legend=legend)
-
+# --------------------------------------------------------------------------------------
+# Demo: a degree slider over the fits the lab computed
+# --------------------------------------------------------------------------------------
 
 def degree_demo(
-    x_train: ArrayLike, y_train: ArrayLike, x_test: ArrayLike, y_test: ArrayLike, *,
-    truth: TrueFunction | None = None, max_degree: int | None = None,
-    window: tuple[float, float] = (-1.0, 1.0),
-) -> widgets.VBox:
+    x: ArrayLike,
+    y: ArrayLike,
+    x_test: ArrayLike,
+    y_test: ArrayLike,
+    *,
+    degrees: Sequence[int],
+    coefficients: Sequence[ArrayLike],
+    train_errors: ArrayLike,
+    test_errors: ArrayLike,
+    truth: TrueFunction | None = None,
+    noise_variance: float | None = None,
+) -> FramePlayer:
     """A degree slider: the fit of that degree, and where it sits on the U-curve.
 
-    ``max_degree`` defaults to ``N - 1`` (the fit through every training point). The
-    static companion is :func:`degree_panels`.
-
-    Introduced in chapter "Underfitting and overfitting".
+    Draws one frame per degree from what the lab computed: ``coefficients[k]`` is the
+    fit of degree ``degrees[k]`` (lowest power first), ``train_errors[k]`` and
+    ``test_errors[k]`` its errors. Every frame has the same axes, so the eye compares
+    the fits, not the scales.
 
     Examples
     --------
-    >>> x = np.linspace(-1, 1, 6)
-    >>> import contextlib, io
-    >>> with contextlib.redirect_stdout(io.StringIO()):  # no kernel here to show the figure
-    ...     demo = degree_demo(x, x**2, [0.5], [0.25])
-    >>> demo.children[0].max
-    5
+    >>> x = np.linspace(-1, 1, 4)
+    >>> demo = degree_demo(x, x**2, [0.5], [0.25], degrees=[0, 2],
+    ...                    coefficients=[[0.5], [0.0, 0.0, 1.0]],
+    ...                    train_errors=[0.1, 0.0], test_errors=[0.07, 0.01])
+    >>> demo
+    <demo: 2 frames; sliders: degree (2 values, 0 to 2)>
     """
-    x_train, y_train = _pair(x_train, y_train)
-    x_test, y_test = _pair(x_test, y_test)
-    max_degree = x_train.size - 1 if max_degree is None else max_degree
-    sweep = degree_sweep(x_train, y_train, x_test, y_test, range(max_degree + 1),
-                         window=window)
-    slider = widgets.IntSlider(value=1, min=0, max=max_degree, description="degree",
-                               continuous_update=False)
+    x, y = _points(x, y)
+    x_test, y_test = _points(x_test, y_test, ("x_test", "y_test"))
+    degrees = [_as_degree(d) for d in degrees]
+    _same_length("coefficients", coefficients, len(degrees), "degree")
+    polynomials = [_polynomial(f"coefficients[{k}]", c) for k, c in enumerate(coefficients)]
+    for degree, polynomial in zip(degrees, polynomials, strict=True):
+        if _degree(polynomial) != degree:
+            raise ValueError(f"the coefficients given for degree {degree} are of degree "
+                             f"{_degree(polynomial)} ({polynomial.coef.size} coefficients)")
+    train, test = _vector("train_errors", train_errors), _vector("test_errors", test_errors)
+    _same_length("train_errors", train, len(degrees), "degree")
+    _same_length("test_errors", test, len(degrees), "degree")
+    ylim = _limits(y, y_test, pad=0.15)
 
     def draw(degree: int) -> Figure:
-        fig, (left, right) = subplots(1, 2, width=4.6, height=3.5)
-        _draw_degree(left, x_train, y_train, x_test, y_test, degree, truth, window)
-        left.legend(loc="upper left", fontsize=7)
-        u_curve_figure(sweep, marked_degree=degree, ax=right)
+        k = degrees.index(degree)
+        fig, (left, right) = subplots(1, 2, height=3.9)
+        _draw_fit(left, x, y, polynomials[k], color=COLORS["model"], truth=truth,
+                  ylim=ylim, x_test=x_test, y_test=y_test)
+        label_axes(left, title=f"degree {degree}\ntrain {fmt(train[k])}, "
+                   f"held-out {fmt(test[k])}", xlabel="$x$", ylabel="$y$", legend=False)
+        u_curve_figure(degrees, train, test, noise_variance=noise_variance,
+                       marked_degree=degree, ax=right)
+        right.set_title("Where it sits")
+        _legend_below(fig, [left, right])
         plt.close(fig)
         return fig
 
-    return interactive_figure(draw, degree=slider)
-
-
-# --------------------------------------------------------------------------------------
-# What complexity costs: y1 = 3x^2 + 2 against y2 = 3x^7 + 7x^6 + 6x^2 + 4x + 18
-# --------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class PolynomialCost:
-    """What it takes to store and evaluate a polynomial (see :func:`polynomial_cost`)."""
-
-    degree: int
-    parameters: int
-    multiplications: int
-    additions: int
-    horner_multiplications: int
-
-
-def _coefficients(coefficients: ArrayLike) -> np.ndarray:
-    c = np.trim_zeros(_float64("coefficients", coefficients), trim="b")
-    if c.size == 0:
-        raise ValueError("coefficients must hold at least one non-zero value")
-    return c
-
-
-def polynomial_cost(coefficients: ArrayLike) -> PolynomialCost:
-    r"""Count the parameters and the arithmetic of the polynomial :math:`\sum_k c_k x^k`.
-
-    ``coefficients`` are :math:`c_0, c_1, \dots`, lowest power first.
-
-    ``parameters`` counts the non-zero coefficients. Evaluated term by term, a term
-    :math:`c_k x^k` (:math:`k \ge 1`) takes :math:`k` multiplications (:math:`k - 1` for
-    the power, one for the coefficient) and the terms take one addition fewer than
-    there are. Horner's rule, :math:`c_0 + x(c_1 + x(c_2 + \dots))`, needs one
-    multiplication per degree.
-
-    Introduced in chapter "Underfitting and overfitting".
-
-    Examples
-    --------
-    >>> polynomial_cost([2, 0, 3])  # 3x^2 + 2
-    PolynomialCost(degree=2, parameters=2, multiplications=2, additions=1, horner_multiplications=2)
-    """
-    c = _coefficients(coefficients)
-    powers = np.flatnonzero(c)
-    return PolynomialCost(
-        degree=int(c.size - 1),
-        parameters=int(powers.size),
-        multiplications=int(powers.sum()),
-        additions=int(powers.size - 1),
-        horner_multiplications=int(c.size - 1),
+    return frame_player(
+        draw,
+        description="The polynomial fit of the chosen degree over the training and "
+        "held-out points, and its training and held-out errors on the U-curve",
+        start={"degree": 1 if 1 in degrees else degrees[0]},
+        degree=degrees,
     )
 
 
-def stationary_points(coefficients: ArrayLike) -> list[tuple[float, float, str]]:
-    """The real points where the derivative of the polynomial is zero, left to right.
+# --------------------------------------------------------------------------------------
+# Figure: what complexity costs
+# --------------------------------------------------------------------------------------
 
-    Returns ``(x, y, kind)`` with ``kind`` one of ``"minimum"``, ``"maximum"`` or
-    ``"flat"`` (second derivative zero there).
-
-    Introduced in chapter "Underfitting and overfitting".
-
-    Examples
-    --------
-    >>> [(fmt(x), fmt(y), kind) for x, y, kind in stationary_points([2, 0, 3])]
-    [('0.0000', '2.0000', 'minimum')]
-    """
-    polynomial = Polynomial(_coefficients(coefficients))
-    slope, curvature = polynomial.deriv(), polynomial.deriv(2)
-    if slope.degree() < 1 and not np.any(slope.coef):
-        return []
-    roots = slope.roots()
-    real = np.sort(roots[np.abs(roots.imag) < 1e-9].real)
-    points = []
-    for x in real:
-        bend = float(curvature(x))
-        kind = "minimum" if bend > 1e-9 else "maximum" if bend < -1e-9 else "flat"
-        points.append((float(x), float(polynomial(x)), kind))
-    return points
-
-
-def _polynomial_label(coefficients: np.ndarray) -> str:
+def _formula(polynomial: Polynomial) -> str:
     terms = []
-    for k in range(coefficients.size - 1, -1, -1):
-        c = coefficients[k]
+    for k in range(polynomial.coef.size - 1, -1, -1):
+        c = polynomial.coef[k]
         if c == 0:
             continue
         number = f"{c:g}"
         power = "" if k == 0 else "x" if k == 1 else f"x^{k}"
         terms.append(number + power)
-    return "$" + " + ".join(terms) + "$"
+    return " + ".join(terms).replace("+ -", "- ") or "0"
 
 
 def complexity_figure(
-    simple: ArrayLike = (2, 0, 3),
-    complex_: ArrayLike = (18, 4, 6, 0, 0, 0, 7, 3),
+    coefficients: Sequence[ArrayLike],
+    stationary: Sequence[Sequence[StationaryPoint]],
     *,
     x_range: tuple[float, float] = (-2.4, 1.0),
 ) -> Figure:
-    """Draw two polynomials side by side, their stationary points marked and counted.
+    r"""Two polynomials side by side, the points where their slope is zero marked.
 
-    The defaults are the lesson's :math:`y_1 = 3x^2 + 2` and
-    :math:`y_2 = 3x^7 + 7x^6 + 6x^2 + 4x + 18`.
-
-    Introduced in chapter "Underfitting and overfitting".
+    ``coefficients`` holds the two polynomials (lowest power first), named
+    :math:`y_1` and :math:`y_2` in the titles; ``stationary`` the points the lab found
+    for each, as ``(x, y, kind)`` with ``kind`` "minimum", "maximum" or "flat". Points
+    outside ``x_range`` are not drawn.
 
     Examples
     --------
-    >>> fig = complexity_figure()
+    >>> fig = complexity_figure([[2, 0, 3], [0, 1]], [[(0.0, 2.0, "minimum")], []])
     >>> fig.axes[0].get_title()
-    '$3x^2 + 2$\\n2 parameters, 2 multiplications'
+    '$y_1 = 3x^2 + 2$'
     """
     low, high = x_range
     if not low < high:
         raise ValueError(f"x_range must be (low, high) with low < high, got {x_range}")
+    if len(coefficients) != 2:
+        raise ValueError(f"coefficients must hold two polynomials, got {len(coefficients)}")
+    _same_length("stationary", stationary, 2, "polynomial")
     grid = np.linspace(low, high, 400)
-    fig, axes = subplots(1, 2, width=4.6, height=3.4)
-    for ax, coefficients, color in zip(axes, (simple, complex_), (COLORS["model"],
-                                                                 COLORS["test"]), strict=True):
-        c = _coefficients(coefficients)
-        cost = polynomial_cost(c)
-        ax.plot(grid, Polynomial(c)(grid), color=color, label="the polynomial")
-        points = [p for p in stationary_points(c) if low <= p[0] <= high]
-        for x, y, kind in points:
-            ax.scatter([x], [y], s=50, zorder=3, color=COLORS["highlight"])
-            ax.annotate(f"{kind} ({fmt(x, 2)}, {fmt(y, 2)})", (x, y),
-                        textcoords="offset points", xytext=(8, 6 if kind == "minimum" else -12),
-                        ha="left", fontsize=9)
-        low_y, high_y = ax.get_ylim()
-        ax.set_ylim(low_y, high_y + 0.12 * (high_y - low_y))
-        label_axes(ax, title=f"{_polynomial_label(c)}\n{cost.parameters} parameters, "
-                   f"{cost.multiplications} multiplications", xlabel="$x$", ylabel="$y$")
+    fig, axes = subplots(1, 2, height=3.6)
+    colors = (COLORS["model"], COLORS["test"])
+    for k, (ax, c, points, color) in enumerate(
+            zip(axes, coefficients, stationary, colors, strict=True), start=1):
+        polynomial = _polynomial(f"coefficients[{k - 1}]", c)
+        values = polynomial(grid)
+        ax.plot(grid, values, color=color)
+        shown = [(px, py, kind) for px, py, kind in points if low <= px <= high]
+        for px, py, kind in shown:
+            if kind not in ("minimum", "maximum", "flat"):
+                raise ValueError(f"a stationary point's kind must be 'minimum', 'maximum' "
+                                 f"or 'flat', got {kind!r}")
+            ax.scatter([px], [py], s=50, zorder=3, color=COLORS["highlight"])
+            # A maximum's label to its right, where the curve has fallen away; a
+            # minimum's (or a flat point's) label above it, where the curve has not risen.
+            ax.annotate(f"{kind}\n({fmt(px, 2)}, {fmt(py, 2)})", (px, py),
+                        textcoords="offset points",
+                        xytext=(10, 0) if kind == "maximum" else (0, 18),
+                        ha="left" if kind == "maximum" else "center",
+                        va="center" if kind == "maximum" else "bottom", fontsize=9,
+                        bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8,
+                              "pad": 1})
+        span = float(values.max() - values.min()) or 1.0
+        ax.set_ylim(float(values.min()) - 0.08 * span, float(values.max()) + 0.15 * span)
+        label_axes(ax, title=f"$y_{k} = {_formula(polynomial)}$", xlabel="$x$",
+                   ylabel=f"$y_{k}$")
     plt.close(fig)
     return fig
