@@ -67,7 +67,7 @@ STEPS, LR = 60, 0.1
 #: The steps the chapter's figure shows.
 SHOWN_STEPS = (0, 5, 20, 60)
 #: The steps the demo has a frame for (at most :data:`~lossutils.figures.player.MAX_FRAMES`).
-DEMO_STEPS = (0, 1, 2, 3, 4, 6, 8, 10, 15, 20, 30, 40, 50, 60)
+DEMO_STEPS = (0, 1, 2, 3, 4, 5, 7, 10, 15, 20, 30, 40, 50, 60)
 
 
 def true_line(x: Tensor) -> Tensor:
