@@ -177,8 +177,8 @@ def one_sample_figure(
     ax_grad.plot([score], [0.0], "o", mfc="white", color=orange, ms=8)
     peak = float(curve["squared_grad"].max())
     ax_grad.annotate(
-        "at t = s the 0-1 loss\njumps: no derivative", xy=(score, 0.0),
-        xytext=(score - 0.12, 0.6 * peak), ha="right", fontsize=9,
+        "at t = s the\n0-1 loss jumps:\nno derivative", xy=(score, 0.0),
+        xytext=(score + 0.17, 0.35 * peak), ha="left", va="bottom", fontsize=9,
         arrowprops={"arrowstyle": "->", "color": COLORS["data"]},
     )
     label_axes(ax_grad, title="Its derivative dℓ/dt by autograd", xlabel="threshold t",
