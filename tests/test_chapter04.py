@@ -160,11 +160,14 @@ def test_the_chapter_numbers(sample, sweep):
 
 
 def test_sign_of_the_derivatives_matches_the_text(sample, sweep):
-    """dℓ/dt of one zero is positive; dJ/dt is negative left of the valley, positive right."""
+    """dℓ/dt is positive for a zero and negative for another digit; dJ/dt is negative
+    left of the valley and positive right of it (what chapter 4 and figure 4.2 say)."""
     _, labels, scores = sample
     near = torch.linspace(0.1, 1.1, 201)
     one = figures._threshold_sweep(scores[16:17], labels[16:17], near, temperature=0.05)
     assert (one["squared_grad"] >= 0).all() and one["squared_grad"].max() > 1
+    other = figures._threshold_sweep(scores[20:21], labels[20:21], near, temperature=0.05)
+    assert labels[20] == 0 and (other["squared_grad"] <= 0).all()
     best = float(THRESHOLDS[int(sweep["squared"].argmin())])
     assert (sweep["squared_grad"][(THRESHOLDS > 0.0) & (THRESHOLDS < best - 0.02)] < 0).all()
     assert (sweep["squared_grad"][(THRESHOLDS > best + 0.02) & (THRESHOLDS < 1.0)] > 0).all()
