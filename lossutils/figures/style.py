@@ -100,7 +100,8 @@ def subplots(
 ) -> tuple[Figure, Axes | np.ndarray]:
     """``plt.subplots`` in the house style, as wide as the website's text column.
 
-    The figure is :data:`FIGURE_WIDTH` inches wide whatever the number of panels, so it
+    The figure is closed in pyplot at once: a notebook shows it once, when a cell
+    returns it (not a second time when the cell ends), and nothing needs closing. It is :data:`FIGURE_WIDTH` inches wide whatever the number of panels, so it
     is shown at full size; ``height`` is the height of one row of panels in inches
     (default 3.8 for one row, 2.9 per row for a grid). At most :data:`MAX_PANELS_WIDE`
     panels side by side.
@@ -125,8 +126,9 @@ def subplots(
     use_house_style()
     if height is None:
         height = 3.8 if nrows == 1 else 2.9
-    kwargs.setdefault("squeeze", True)
-    return plt.subplots(nrows, ncols, figsize=(FIGURE_WIDTH, height * nrows), **kwargs)
+    figure, axes = plt.subplots(nrows, ncols, figsize=(FIGURE_WIDTH, height * nrows), **kwargs)
+    plt.close(figure)
+    return figure, axes
 
 
 def label_axes(
