@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from torch import Tensor
 
@@ -209,7 +210,8 @@ def _frozen_layout(draw: Callable[..., Figure], **first: object) -> Callable[...
     layout computed once fits them all; skipping it saves a third of each frame's time.
     """
     reference = draw(**first)
-    reference.canvas.draw()
+    # A closed figure keeps only a canvas that does not draw: lay it out on one that does.
+    FigureCanvasAgg(reference).draw()
     boxes = [ax.get_position() for ax in reference.axes]
     plt.close(reference)
 

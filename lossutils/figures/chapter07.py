@@ -111,10 +111,11 @@ def double_softmax_figure(
     fig, (left, right) = subplots(1, 2, height=3.4)
     _curves(left, steps, losses, "losses")
     left.axhline(floor, color=COLORS["data"], linestyle=":", label="its floor")
-    left.set_ylim(0, None)
+    highest = max(max(_numbers("losses", v)) for v in losses.values())
+    left.set_ylim(0, 1.5 * max(highest, floor))  # room above the curves for the legend
     label_axes(left, title="Loss", xlabel="step", ylabel="cross-entropy (nats)",
                legend=False)
-    left.legend(loc="lower left")
+    left.legend(loc="upper right")
     _curves(right, steps, accuracies, "accuracies")
     right.set_ylim(0, 1.05)
     label_axes(right, title="Training accuracy", xlabel="step", ylabel="fraction right",
@@ -226,7 +227,7 @@ def temperature_frame(logits: Sequence[float] | Tensor, temperature: float) -> F
                ylabel="probability")
 
     grid = np.geomspace(0.05, 50, 121)
-    right.plot(grid, _temperature_curve(z, grid), color=COLORS["cross_entropy"],
+    right.plot(grid, _temperature_curve(z, grid), color=COLORS["data"],
                label="entropy of softmax(z / T)")
     right.axhline(math.log(len(z)), color=COLORS["data"], linestyle=":",
                   label=f"log {len(z)}: uniform")
@@ -253,7 +254,7 @@ def temperature_figure(logits: Sequence[float] | Tensor,
     fig, (left, right) = subplots(1, 2, height=3.4)
     width = 0.8 / len(shown)
     grid = np.geomspace(0.05, 50, 121)
-    right.plot(grid, _temperature_curve(z, grid), color=COLORS["cross_entropy"])
+    right.plot(grid, _temperature_curve(z, grid), color=COLORS["data"])
     right.axhline(math.log(len(z)), color=COLORS["data"], linestyle=":")
     for k, temperature in enumerate(shown):
         q = softmax(z / temperature, dim=-1)
