@@ -13,6 +13,8 @@ A chapter's page and its lab call the figures of that chapter's module::
 ``chapter03``      Chapter 3, loss and cost: the cost bowl of a line
 ``chapter04``      Chapter 4, the 0-1 loss and the squared loss: is this digit a zero?
 ``chapter05``      Chapter 5, MSE and MAE: outliers and the pull of each sample
+``chapter06``      Chapter 6, entropy and cross-entropy: coins, dice, KL, binary logits
+``chapter07``      Chapter 7, softmax and its loss: overflow, pitfalls, temperature
 =================  ====================================================================
 
 A figure function takes the data it draws (what a lab computed) and returns a
