@@ -43,7 +43,7 @@ LOSS_NAMES = {"mse": "MSE (L2)", "mae": "MAE (L1)", "huber": "Huber"}
 #: Heights of the moved point along the slope curves of :func:`outlier_figure`.
 CURVE_HEIGHTS = tuple(float(h) for h in range(-10, 26))
 #: The demo's sliders: where the moved point sits, and Huber's delta.
-DEMO_HEIGHTS = (-10.0, -5.0, 0.0, 5.0, 10.0, 15.0, 20.0, 25.0)
+DEMO_HEIGHTS = (-10.0, -3.0, 4.0, 11.0, 18.0, 25.0)
 DEMO_DELTAS = (0.5, 1.0, 5.0)
 
 
