@@ -15,6 +15,8 @@ A chapter's page and its lab call the figures of that chapter's module::
 ``chapter05``      Chapter 5, MSE and MAE: outliers and the pull of each sample
 ``chapter06``      Chapter 6, entropy and cross-entropy: coins, dice, KL, binary logits
 ``chapter07``      Chapter 7, softmax and its loss: overflow, pitfalls, temperature
+``chapter08``      Chapter 8, handwritten digits: curves and mistakes of two trained readers
+``chapter09``      Chapter 9, is a smaller loss better: overfitting, memorising, confidence
 =================  ====================================================================
 
 A figure function takes the data it draws (what a lab computed) and returns a
