@@ -32,9 +32,15 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from course_files import ROOT, chapters, notebooks, source_of, toc_docnames
-from myst_nb.core.read import read_myst_markdown_notebook
-from myst_parser.config.main import MdParserConfig
+from course_files import (
+    ROOT,
+    chapters,
+    first_code_line,
+    notebooks,
+    read_chapter,
+    source_of,
+    toc_docnames,
+)
 
 sys.path.insert(0, str(ROOT / "scripts"))
 from notebook_header import SETUP_TAG, expected_header_problems  # noqa: E402
@@ -58,10 +64,6 @@ FORBIDDEN_OUTPUT = {
 OUTPUT_CALLS = {"print", "display", "show"}
 # The three cells of an exercise (CONTRIBUTING.md), in order.
 EXERCISE_TAGS = ("exercise", "check", "solution")
-# The same extensions as the book (Jupyter Book's defaults).
-MYST_CONFIG = MdParserConfig(
-    enable_extensions={"colon_fence", "dollarmath", "linkify", "substitution", "tasklist"}
-)
 
 
 def read(path: Path) -> nbformat.NotebookNode:
@@ -70,17 +72,6 @@ def read(path: Path) -> nbformat.NotebookNode:
 
 def code_cells(notebook: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
     return [cell for cell in notebook.cells if cell.cell_type == "code"]
-
-
-def read_chapter(path: Path) -> nbformat.NotebookNode:
-    """A MyST Markdown chapter as the notebook the book executes, with each cell's first
-    line in the file (``cell.metadata["line"]``, counted from 1)."""
-    notebook = read_myst_markdown_notebook(path.read_text(encoding="utf-8"), MYST_CONFIG,
-                                           add_source_map=True, path=path)
-    for cell, line in zip(notebook.cells, notebook.metadata.get("source_map", []),
-                          strict=False):
-        cell.metadata["line"] = line + 1
-    return notebook
 
 
 def python_source(cell: nbformat.NotebookNode) -> str:
@@ -92,10 +83,6 @@ def python_source(cell: nbformat.NotebookNode) -> str:
             line = line[: len(line) - len(stripped)] + "pass"
         lines.append(line)
     return "\n".join(lines)
-
-
-def first_code_line(cell: nbformat.NotebookNode) -> str:
-    return next((line for line in cell.source.splitlines() if line.strip()), "")
 
 
 def output_texts(output: nbformat.NotebookNode) -> Iterator[str]:
