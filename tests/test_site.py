@@ -196,15 +196,13 @@ class PageWatch:
         return {"bytes": total, "requests": len(self.responses)}
 
 
-class MathJaxMissing(Exception):
-    """MathJax never loaded: every page with maths would wait in vain."""
-
-
-def wait_for_maths(page: Page) -> int:
-    """Wait for MathJax to finish; return how many maths elements the page has.
+def wait_for_maths(page: Page) -> tuple[int, str | None]:
+    """Wait for MathJax to finish; return how many maths elements the page has, and why
+    MathJax is missing if it is.
 
     The page's MathJax script is deferred, so it has run by the ``load`` event: if
-    ``MathJax.startup`` is not there then, it never will be, and the page fails at once.
+    ``MathJax.startup`` is not there then, it never will be, and the page fails at once
+    instead of waiting in vain.
     """
     count = page.locator(".math").count()
     if count:
@@ -213,13 +211,13 @@ def wait_for_maths(page: Page) -> int:
             scripts = page.evaluate(
                 "() => Array.from(document.scripts, s => s.src).filter(s => /mathjax/i.test(s))"
             )
-            raise MathJaxMissing(
+            return count, (
                 f"{count} maths elements but MathJax did not load (scripts: {scripts or 'none'}"
                 "): is sphinx-mathjax-offline in the build (_config.yml extra_extensions) "
                 "and _static/mathjax/ in _build/html?"
             )
         page.evaluate("() => MathJax.startup.promise")
-    return count
+    return count, None
 
 
 def screenshot_path(page_path: str, width: int) -> Path:
@@ -261,10 +259,9 @@ def test_page(page_path: str, site_url: str, browser: Browser, report: dict) -> 
         watches.append(watch)
         try:
             page.goto(site_url + page_path, wait_until="load")
-            try:
-                maths = wait_for_maths(page)
-            except MathJaxMissing as missing:
-                pytest.fail(f"{page_path}: {missing}")
+            maths, missing = wait_for_maths(page)
+            if missing:
+                pytest.fail(f"{page_path}: {missing}", pytrace=False)
             page.wait_for_load_state("networkidle")
             if viewport is DESKTOP:
                 report["page_weights"][page_path] = weight = watch.weight()
@@ -283,6 +280,7 @@ def test_page(page_path: str, site_url: str, browser: Browser, report: dict) -> 
                 problems += check_launch_buttons(page, page_path)
                 problems += check_no_top_bar(page)
             else:
+                problems += check_no_sideways_scroll(page)
                 problems += check_display_maths_fit(page, report)
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(screenshot_path(page_path, viewport["width"])),
@@ -467,6 +465,34 @@ def check_no_top_bar(page: Page) -> list[str]:
         " return h ? h.getBoundingClientRect().height : 0; }"
     )
     return [f"a {height:.0f} px top bar above the page"] if height > 0 else []
+
+
+SIDEWAYS = """() => {
+  const clipped = e => {
+    for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+      if (getComputedStyle(a).overflowX !== 'visible') return true;
+    }
+    return false;
+  };
+  const width = document.documentElement.clientWidth;
+  const wide = Array.from(document.querySelectorAll('body *')).filter(e => {
+    const r = e.getBoundingClientRect();
+    return r.width > 0 && r.right > width + 0.5 && getComputedStyle(e).position !== 'fixed'
+      && !clipped(e);
+  });
+  return {scroll: document.documentElement.scrollWidth, width,
+          wide: wide.slice(0, 3).map(e => `<${e.tagName.toLowerCase()}> `
+                                      + e.textContent.trim().slice(0, 40))};
+}"""
+
+
+def check_no_sideways_scroll(page: Page) -> list[str]:
+    """At 390 px the page itself is no wider than the screen."""
+    state = page.evaluate(SIDEWAYS)
+    if state["scroll"] <= state["width"]:
+        return []
+    return [f"390 px: the page is {state['scroll']} px wide (it scrolls sideways): "
+            f"{state['wide']}"]
 
 
 MATHS_AT_PHONE_WIDTH = """() => {
