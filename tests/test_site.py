@@ -283,6 +283,7 @@ def test_page(page_path: str, site_url: str, browser: Browser, report: dict) -> 
                 problems += check_no_sideways_scroll(page)
                 problems += check_display_maths_fit(page, report)
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.evaluate("() => window.scrollTo(0, 0)")  # sticky sidebars at the top
             page.screenshot(path=str(screenshot_path(page_path, viewport["width"])),
                             full_page=True)
             if viewport is DESKTOP:

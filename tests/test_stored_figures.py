@@ -95,6 +95,8 @@ def where(run: Run, index: int) -> str:
 def execute(name: str, notebook: nbformat.NotebookNode, directory: Path) -> Run:
     """Run the notebook's code cells after HOOK, in ``directory``, on the CPU."""
     stored = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    if not stored:
+        return Run(name, [], [], {}, 0.0)  # nothing to run (the landing page)
     fresh_cells = [nbformat.v4.new_code_cell(HOOK)]
     fresh_cells += [nbformat.v4.new_code_cell(cell.source) for cell in stored]
     fresh_cells.append(nbformat.v4.new_code_cell(REPORT))
