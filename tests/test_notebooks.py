@@ -6,7 +6,7 @@ Strict nbval (``make nbval``) re-runs every notebook and compares outputs, and
 cannot see, or what would only fail later, on another machine or on the website:
 
 - a cell never executed, outputs out of order, a cell that prints (anywhere in its code)
-  with no output stored;
+  with no output stored, a cell silenced by a trailing ``;`` (nbval ignores it);
 - output that would differ on a GPU (device strings), timings, tensor reprs, errors,
   stderr and warnings of any kind kept in the stored outputs;
 - a ``lu.``/``figures.`` name (in a lab or a chapter's code) that does not exist;
@@ -177,6 +177,37 @@ def test_cells_that_print_have_outputs(path: Path) -> None:
 )
 def test_prints_something_sees_output_calls_anywhere(source: str, expected: bool) -> None:
     assert prints_something(source) is expected
+
+
+def ends_with_semicolon(source: str) -> bool:
+    """Whether the cell's last statement is an expression silenced by a trailing ``;``."""
+    tree = ast.parse(source)
+    if not tree.body or not isinstance(tree.body[-1], ast.Expr):
+        return False
+    lines = [line.split("#")[0].rstrip() for line in source.splitlines()]
+    return next((line for line in reversed(lines) if line), "").endswith(";")
+
+
+@notebook_params
+def test_no_lab_cell_relies_on_a_trailing_semicolon(path: Path) -> None:
+    """nbval runs cells without history (store_history=False), and IPython then ignores
+    a trailing ``;``: strict nbval sees an extra output (a second figure, a Line2D repr)
+    that the stored run did not have. Assign the value (``_ = ...``) or close the figure."""
+    problems = [
+        f"code cell {index} ({first_code_line(cell)!r}) ends with ';'"
+        for index, cell in enumerate(code_cells(read(path)))
+        if ends_with_semicolon(python_source(cell))
+    ]
+    assert not problems, f"{path.name}:\n  " + "\n  ".join(problems)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [("ax.plot(x);", True), ("figures.curve(x);  # quiet", True), ("x = 1;", False),
+     ("print(1)", False), ("for k in x:\n    f(k);", False)],
+)
+def test_ends_with_semicolon(source: str, expected: bool) -> None:
+    assert ends_with_semicolon(source) is expected
 
 
 @notebook_params
