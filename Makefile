@@ -1,10 +1,14 @@
-# Two commands do all the set-up on a fresh machine:
+# Two commands do all the set-up on a fresh machine (a virtual environment with the
+# pinned requirements, and Debian's chromium through apt when a target needs it):
 #   make book   build the website into _build/html
-#   make test   run every test: lint, unit tests and doctests, strict nbval over every
-#               notebook, the book build, then the site in Chromium, the notebooks in
-#               JupyterLab and in a simulated Colab runtime, and the workflow checks
+#   make test   run every test: lint, unit tests and doctests (the workflow checks and
+#               the demo player's page script in Chromium included), strict nbval over
+#               every notebook, the stored-figure check (every notebook and chapter
+#               re-run: stored pictures fresh, every figure to the standard), the book
+#               build, then the site in Chromium, the notebooks in JupyterLab and in a
+#               simulated Colab runtime
 # Other targets: make lab (JupyterLab on the course), make execute (re-run the notebooks
-# and store their outputs), make screenshots, make bench, make clean.
+# and store their outputs), make figures, make screenshots, make bench, make clean.
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -16,8 +20,10 @@ CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The tests that drive a real client; they run after the book is built.
 CLIENT_TESTS := tests/test_site.py tests/test_jupyterlab.py tests/test_colab.py
+# Re-executes every notebook and chapter (about a minute or two): a target of its own.
+FIGURE_TESTS := tests/test_stored_figures.py
 
-.PHONY: book test venv lint unit nbval site jupyterlab colab clients screenshots \
+.PHONY: book test venv lint unit nbval figures site jupyterlab colab clients screenshots \
 	lab execute bench chromium clean
 
 $(STAMP): requirements.txt pyproject.toml
@@ -46,13 +52,18 @@ book: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-unit: $(STAMP)
-	$(BIN)/pytest tests lossutils $(addprefix --ignore=,$(CLIENT_TESTS))
+unit: $(STAMP) $(CHROMIUM)
+	$(BIN)/pytest tests lossutils $(addprefix --ignore=,$(CLIENT_TESTS) $(FIGURE_TESTS))
 
 # Strict: every stored output is compared with a fresh CPU (or LOSSUTILS_DEVICE) run.
 nbval: $(STAMP)
 	$(BIN)/pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 		-p no:randomly notebooks/*.ipynb
+
+# Every notebook re-run on the CPU: each stored picture (images, demo frames) must be what
+# its code draws now, and every figure of the labs and chapters meets the standard.
+figures: $(STAMP)
+	LOSSUTILS_DEVICE=cpu $(BIN)/pytest $(FIGURE_TESTS)
 
 site: $(STAMP) $(CHROMIUM) book
 	$(BIN)/pytest tests/test_site.py
@@ -66,9 +77,9 @@ colab: $(STAMP)
 clients: $(STAMP) $(CHROMIUM) book
 	$(BIN)/pytest $(CLIENT_TESTS)
 
-test: lint unit nbval book clients
+test: lint unit nbval figures book clients
 
-# A full-page screenshot of every page of the site, for a person to look at.
+# Full-page screenshots of every page at 1280 and 390 px, and page-weights.json.
 screenshots: site
 	@echo "Screenshots of every page: $(CURDIR)/_build/screenshots/"
 

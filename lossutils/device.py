@@ -26,9 +26,9 @@ def _mps_available() -> bool:
 def get_device() -> torch.device:
     """Return the device the course runs on.
 
-    The environment variable ``LOSSUTILS_DEVICE`` (for example ``cpu`` or ``cuda``)
-    overrides the choice; otherwise the first available of CUDA, Apple's MPS and the
-    CPU is used.
+    The environment variable ``LOSSUTILS_DEVICE`` (for example ``cpu``, ``cuda``,
+    ``cuda:1`` or ``mps``) overrides the choice, even where a GPU is available; otherwise
+    the first available of CUDA, Apple's MPS and the CPU is used.
 
     Raises
     ------
@@ -39,11 +39,18 @@ def get_device() -> torch.device:
 
     Examples
     --------
+    On a machine where CUDA is available (faked here, so the example means the same
+    everywhere), the override still gets the CPU:
+
     >>> import os
-    >>> os.environ["LOSSUTILS_DEVICE"] = "cpu"
-    >>> get_device()
-    device(type='cpu')
-    >>> del os.environ["LOSSUTILS_DEVICE"]
+    >>> from unittest import mock
+    >>> with mock.patch("torch.cuda.is_available", return_value=True):
+    ...     with mock.patch.dict(os.environ, {"LOSSUTILS_DEVICE": "cpu"}):
+    ...         print(get_device())
+    ...     with mock.patch.dict(os.environ, {"LOSSUTILS_DEVICE": ""}):
+    ...         print(get_device())
+    cpu
+    cuda
     """
     requested = os.environ.get(DEVICE_ENV_VAR, "").strip()
     if requested:
@@ -64,6 +71,13 @@ def get_device() -> torch.device:
                 f"{DEVICE_ENV_VAR}={requested!r} asks for a {device.type} device, "
                 "but none is available on this machine"
             )
+        if device.type == "cuda" and device.index is not None:
+            count = torch.cuda.device_count()
+            if device.index >= count:
+                raise RuntimeError(
+                    f"{DEVICE_ENV_VAR}={requested!r} asks for CUDA device {device.index}, "
+                    f"but this machine has {count} (numbered from 0)"
+                )
         return device
     if torch.cuda.is_available():
         return torch.device("cuda")

@@ -24,13 +24,15 @@ from notebook_header import write_header  # noqa: E402
 def execute(path: Path) -> float:
     write_header(path)
     notebook = nbformat.read(path, as_version=4)
+    for cell in notebook.cells:
+        cell.metadata.pop("execution", None)
     os.environ["LOSSUTILS_DEVICE"] = "cpu"
     client = NotebookClient(
         notebook,
         timeout=300,
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
-        store_widget_state=False,
+        record_timing=False,  # no timestamps in the stored notebooks
     )
     start = time.perf_counter()
     client.execute()

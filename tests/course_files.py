@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import nbformat
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -121,3 +122,26 @@ def quiet_environment(**extra: str) -> dict[str, str]:
     env.setdefault("MKL_NUM_THREADS", "1")
     env.update(extra)
     return env
+
+
+def read_chapter(path: Path) -> nbformat.NotebookNode:
+    """A MyST Markdown chapter as the notebook the book executes (myst-nb's own reader,
+    with the book's MyST extensions), each cell's first line in the file in
+    ``cell.metadata["line"]`` (counted from 1)."""
+    from myst_nb.core.read import read_myst_markdown_notebook
+    from myst_parser.config.main import MdParserConfig
+
+    config = MdParserConfig(
+        enable_extensions={"colon_fence", "dollarmath", "linkify", "substitution", "tasklist"}
+    )
+    notebook = read_myst_markdown_notebook(path.read_text(encoding="utf-8"), config,
+                                           add_source_map=True, path=path)
+    for cell, line in zip(notebook.cells, notebook.metadata.get("source_map", []),
+                          strict=False):
+        cell.metadata["line"] = line + 1
+    return notebook
+
+
+def first_code_line(cell: nbformat.NotebookNode) -> str:
+    """The first line of a cell that is not blank, to name the cell in a message."""
+    return next((line for line in cell.source.splitlines() if line.strip()), "")

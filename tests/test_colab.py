@@ -1,7 +1,7 @@
 """A simulated Colab runtime: the notebooks run where nothing can import from the checkout.
 
-Colab gives a notebook a Python with torch, numpy, matplotlib, ipywidgets and
-scikit-learn already installed; the notebook's setup cell then installs ``lossutils``
+Colab gives a notebook a Python with torch, numpy, matplotlib and scikit-learn already
+installed; the notebook's setup cell then installs ``lossutils``
 from the course repository at a release. Here:
 
 1. a fresh virtual environment (not ``--system-site-packages``) gets only those runtime
@@ -40,7 +40,7 @@ from notebook_header import SETUP_TAG  # noqa: E402
 NOTEBOOKS = notebooks()
 # What Colab already has, as far as the course is concerned, plus what runs notebooks.
 RUNTIME_PACKAGES = [
-    "torch", "numpy", "matplotlib", "ipywidgets", "scikit-learn",
+    "torch", "numpy", "matplotlib", "scikit-learn",
     "ipykernel", "nbclient", "nbformat",
 ]
 PIP_TIMEOUT_S = 900
@@ -215,12 +215,21 @@ def test_lossutils_comes_from_the_runtime_not_the_checkout(runtime: Runtime) -> 
 
 
 def test_release_in_config_matches_the_package_version() -> None:
-    """The setup cells install the tag in _config.yml; it must name this version."""
-    release = yaml.safe_load((ROOT / "_config.yml").read_text())["lossutils_release"]
+    """The setup cells install the tag in _config.yml: ``v`` + this version, or a commit
+    of this repository (a 40-hex string that names no commit would install nothing)."""
+    release = str(yaml.safe_load((ROOT / "_config.yml").read_text())["lossutils_release"])
     version = re.search(r'^version = "([^"]+)"', (ROOT / "pyproject.toml").read_text(),
                         re.MULTILINE).group(1)
-    assert release == f"v{version}" or re.fullmatch(r"[0-9a-f]{40}", release), (
-        f"lossutils_release {release!r} is neither v{version} nor a commit"
+    if release == f"v{version}":
+        return
+    assert re.fullmatch(r"[0-9a-f]{40}", release), (
+        f"lossutils_release {release!r} is neither v{version} (pyproject.toml) nor a commit"
+    )
+    found = subprocess.run(["git", "cat-file", "-e", f"{release}^{{commit}}"], cwd=ROOT,
+                           capture_output=True, text=True, timeout=60)
+    assert found.returncode == 0, (
+        f"lossutils_release {release} is not a commit of this repository "
+        f"({found.stderr.strip() or 'git cat-file found nothing'})"
     )
 
 

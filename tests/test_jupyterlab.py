@@ -6,9 +6,10 @@ spec that runs this environment's Python. Each notebook is opened through the UI
 outputs are cleared (Edit menu), all its cells are run (Run menu > Run All Cells), and,
 once the kernel is idle, saved (Ctrl+S). The notebook passes when every code cell shows
 an execution count, no output is an error or stderr, and the saved file has every code
-cell executed, in order. Where a notebook has a slider, moving it with the keyboard
-must change what its demo shows; at least one notebook must have such a demo. The server
-is shut down whatever happens.
+cell executed, in order. Every demo player the notebook stores must be there after Run
+All, and moving each of its sliders with the keyboard must change the picture it shows
+(the visible frame's ``src``, not the output area, which holds the slider too); at least
+one notebook must have such a demo. The server is shut down whatever happens.
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ NOTEBOOKS = notebooks()
 KERNEL_NAME = "python3"
 RUN_TIMEOUT_MS = 180_000
 UI_TIMEOUT_MS = 60_000
-SLIDER_HANDLE = ".widget-slider .noUi-handle"
+PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+PLAYER_HTML = 'class="lu-player"'
 
 # JupyterLab's user settings for the test: every cell in the DOM (no windowing, so the
 # test sees all of them), no news or update checks.
@@ -202,41 +204,67 @@ def wait_for_all_cells(page: Page, expected: int) -> list[str]:
     return prompts(page)
 
 
-def move_first_slider(page: Page) -> str | None:
-    """Move the first slider with the keyboard; return what changed, or None if none."""
-    handles = page.locator(f".jp-NotebookPanel:not(.lm-mod-hidden) {SLIDER_HANDLE}")
-    if handles.count() == 0:
-        return None
-    handle = handles.first
-    handle.scroll_into_view_if_needed()
-    assert handle.is_visible(), "the slider is not visible"
-    slider = handle.locator("xpath=ancestor::div[contains(@class, 'widget-slider')][1]")
-    readout = slider.locator(".widget-readout")
-    demo = handle.locator("xpath=ancestor::div[contains(@class, 'jp-OutputArea-output')][1]")
-    before_value = readout.inner_text()
-    before_view = demo.inner_html()
-    at_max = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
-    key = "ArrowLeft" if at_max else "ArrowRight"
-    handle.focus()
-    for _ in range(3):
-        handle.press(key)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        after_value = readout.inner_text()
-        if after_value != before_value and demo.inner_html() != before_view:
-            wait_until_idle(page, UI_TIMEOUT_MS)
-            return f"slider {before_value} -> {after_value}"
-        time.sleep(0.5)
-    raise AssertionError(
-        f"moving the slider from {before_value} ({key} x3) did not change the demo: "
-        f"the slider reads {readout.inner_text()}"
+VISIBLE_FRAME = """(player) => Array.from(player.querySelectorAll('img.lu-frame'))
+    .filter(img => getComputedStyle(img).display !== 'none'
+                   && img.getBoundingClientRect().width > 0)
+    .map(img => img.getAttribute('src'))"""
+
+
+def stored_players(notebook: Path) -> int:
+    """How many demo players the notebook's stored outputs hold."""
+    cells = nbformat.read(notebook, as_version=4).cells
+    return sum(
+        "".join(output.get("data", {}).get("text/html", "")).count(PLAYER_HTML)
+        for cell in cells if cell.cell_type == "code" for output in cell.get("outputs", [])
     )
+
+
+def move_every_slider(page: Page, name: str, expected_players: int) -> list[str]:
+    """Move each slider of each demo player with the keyboard; the shown frame must change.
+
+    Returns what moved (``"player 1 'height': 4 -> 5"``); fails naming the first slider
+    whose move left the picture as it was. Only the picture counts (the visible frame's
+    ``src``), not the output area, which holds the slider itself.
+    """
+    players = page.locator(f"{PANEL} .jp-OutputArea-output .lu-player")
+    assert players.count() == expected_players, (
+        f"{name}: {players.count()} demo players after Run All, the stored notebook has "
+        f"{expected_players}"
+    )
+    moved = []
+    for p in range(players.count()):
+        player = players.nth(p)
+        sliders = player.locator("input[type=range]")
+        assert sliders.count(), f"{name}: demo player {p + 1} has no slider"
+        for s in range(sliders.count()):
+            slider = sliders.nth(s)
+            label = slider.get_attribute("aria-label") or f"slider {s + 1}"
+            slider.scroll_into_view_if_needed()
+            assert slider.is_visible(), f"{name}: {label!r} of player {p + 1} is not visible"
+            before = player.evaluate(VISIBLE_FRAME)
+            assert len(before) == 1, f"{name}: player {p + 1} shows {len(before)} frames"
+            value = slider.input_value()
+            at_end = slider.evaluate("s => +s.value >= +s.max")
+            slider.focus()
+            slider.press("ArrowLeft" if at_end else "ArrowRight")
+            after = player.evaluate(VISIBLE_FRAME)
+            assert slider.input_value() != value, f"{name}: {label!r} did not move"
+            changed = len(after) == 1 and after != before  # compared outside the assert:
+            assert changed, (  # pytest would print both images' data in full
+                f"{name}: moving {label!r} of demo player {p + 1} from position {value} to "
+                f"{slider.input_value()} did not change the picture it shows"
+            )
+            moved.append(f"player {p + 1} {label!r}: {value} -> {slider.input_value()}")
+    return moved
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda path: path.name)
 def test_notebook_runs_in_jupyterlab(notebook: Path, lab: Lab, browser: Browser) -> None:
-    expected_cells = sum(c.cell_type == "code"
-                         for c in nbformat.read(notebook, as_version=4).cells)
+    code = [c for c in nbformat.read(notebook, as_version=4).cells if c.cell_type == "code"]
+    # Cells whose source is stored hidden (the exercises' solutions) show JupyterLab's
+    # folded placeholder, with no execution count, instead of their code.
+    folded = [c for c in code if c.metadata.get("jupyter", {}).get("source_hidden")]
+    expected_cells = len(code) - len(folded)
     saved = lab.root / notebook.name
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
@@ -249,6 +277,17 @@ def test_notebook_runs_in_jupyterlab(notebook: Path, lab: Lab, browser: Browser)
         page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell",
                                timeout=UI_TIMEOUT_MS)
         wait_for_kernel(lab, page, notebook.name)
+        placeholders = page.locator(f"{PANEL} .jp-CodeCell .jp-InputPlaceholder")
+        assert placeholders.count() == len(folded), (
+            f"{notebook.name}: {placeholders.count()} code cells folded in JupyterLab, "
+            f"{len(folded)} stored with hidden source"
+        )
+        for cell, shown_line in zip(folded, placeholders.all_inner_texts(), strict=True):
+            first_line = cell.source.splitlines()[0] if cell.source else ""
+            assert shown_line.strip() == first_line.strip(), (
+                f"{notebook.name}: a folded cell shows {shown_line!r}, not its first line "
+                f"{first_line!r}"
+            )
         menu(page, "Edit", "Clear Outputs of All Cells")
         assert not any(re.fullmatch(r"\[\d+\]:", p) for p in prompts(page)), "not cleared"
 
@@ -257,6 +296,10 @@ def test_notebook_runs_in_jupyterlab(notebook: Path, lab: Lab, browser: Browser)
         assert len(shown) == expected_cells and all(
             re.fullmatch(r"\[\d+\]:", p) for p in shown
         ), f"{notebook.name}: not every code cell ran in JupyterLab: prompts {shown}"
+        ran = page.locator(f"{PANEL} .jp-CodeCell:has(.jp-InputPlaceholder) .jp-OutputArea-output")
+        assert ran.count() >= len(folded), (
+            f"{notebook.name}: a folded (solution) cell shows no output after Run All"
+        )
 
         errors = page.locator(
             '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output'
@@ -264,9 +307,8 @@ def test_notebook_runs_in_jupyterlab(notebook: Path, lab: Lab, browser: Browser)
         ).all_inner_texts()
         assert not errors, f"{notebook.name}: error or stderr output in JupyterLab: {errors}"
 
-        moved = move_first_slider(page)
-        if moved:
-            lab.sliders_moved.append(f"{notebook.name}: {moved}")
+        moved = move_every_slider(page, notebook.name, stored_players(notebook))
+        lab.sliders_moved += [f"{notebook.name}: {m}" for m in moved]
 
         mtime = saved.stat().st_mtime_ns
         page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook").click(
@@ -303,6 +345,6 @@ def check_saved(path: Path) -> None:
     assert not bad, f"{path.name}: saved error or stderr outputs {bad}"
 
 
-def test_a_widget_demo_responds_to_its_slider(lab: Lab) -> None:
-    """At least one notebook has a slider whose demo changed when the slider moved."""
-    assert lab.sliders_moved, "no notebook had a slider to move in JupyterLab"
+def test_the_labs_have_demos_that_respond(lab: Lab) -> None:
+    """At least one lab has a demo player, and its sliders changed its picture."""
+    assert lab.sliders_moved, "no lab had a demo player slider to move in JupyterLab"

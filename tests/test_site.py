@@ -1,13 +1,28 @@
 """The website in a real browser: every page of ``_build/html`` in headless Chromium.
 
 The built site is served on localhost from a thread and each page is opened in Debian's
-Chromium driven by Playwright. A page passes when it logs no console error, no request
-fails, nothing is asked of a host other than localhost, its maths is typeset by the
-locally served MathJax, its saved widgets are rendered by the locally served widget
-script, and every link into the site lands on a page (and anchor) that exists. Notebook
-pages must also offer the launch buttons, with Colab pointing at the notebook's own path
-in the repository. A full-page screenshot of every page is saved under
-``_build/screenshots/`` for a person to look at.
+Chromium driven by Playwright, once 1280 px wide and once 390 px wide (a phone). A page
+passes when:
+
+- it logs no console error, no request fails, nothing is asked of a host other than
+  localhost, and every link into the site lands on a page (and anchor) that exists;
+- its maths is typeset by the locally served MathJax (if MathJax did not load, the page
+  fails at once, saying so), with no undefined macro;
+- every demo player responds: moving each of its sliders with the keyboard shows another
+  frame (the visible image's ``src`` changes), and a lab page has as many players as its
+  notebook stores;
+- every content image has alt text that says something (not empty, not a file path, not
+  a hash);
+- lab pages offer Colab and Binder (Colab at the notebook's own path), and a JupyterHub
+  button exactly when ``launch_buttons.jupyterhub_url`` in ``_config.yml`` is set;
+- in print, code wraps, no "Click to show"/"Show code cell source" toggle is left, hidden
+  solutions are printed and a player prints only its current frame;
+- at 390 px every display equation fits its box, or its box scrolls (with a visible cue)
+  and its number stays level with it, inside the page;
+- a lab page weighs less than the 6.22 MB the widget-rendered labs weighed.
+
+Full-page screenshots at both widths go to ``_build/screenshots/`` for a person to look
+at, with ``page-weights.json`` (bytes and requests of every page) and ``report.json``.
 
 Run ``make book`` first; ``make test`` does.
 """
@@ -16,6 +31,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import sys
 import threading
 from collections.abc import Iterator
@@ -24,7 +40,9 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import nbformat
 import pytest
+import yaml
 from course_files import (
     ROOT,
     SCREENSHOTS,
@@ -36,13 +54,27 @@ from course_files import (
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Response
 
 sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT / "_ext"))
+from course_site import jupyterhub_url_problem  # noqa: E402
 from notebook_header import colab_url  # noqa: E402
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 LOCAL_SCHEMES = {"data", "blob", "about"}
 PAGES = site_pages() or ["(no site built: run `make book`)"]
 REPORT = SCREENSHOTS / "report.json"
+WEIGHTS = SCREENSHOTS / "page-weights.json"
 PAGE_TIMEOUT_MS = 30_000
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+#: The heaviest lab page when the demos were ipywidgets with their 1.88 MB renderer.
+LAB_PAGE_LIMIT_BYTES = 6_220_000
+PLAYER_HTML = 'class="lu-player"'
+TOGGLE_TEXTS = ("Click to show", "Click to hide", "Show code cell", "Hide code cell")
+
+
+def jupyterhub_url() -> str:
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    return ((config.get("launch_buttons") or {}).get("jupyterhub_url") or "").strip()
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -67,22 +99,28 @@ def site_url() -> Iterator[str]:
         thread.join(timeout=10)
 
 
-
 @pytest.fixture(scope="module")
 def report() -> Iterator[dict[str, object]]:
-    """Figures for the closing note, written to ``_build/screenshots/report.json``."""
+    """Figures for the closing note, written to ``_build/screenshots/``."""
     figures: dict[str, object] = {
         "pages_visited": 0,
         "console_errors": [],
         "failed_requests": [],
         "external_requests": [],
         "pages_with_maths": 0,
-        "pages_with_widgets": 0,
+        "display_equations_checked_at_390px": 0,
+        "display_equations_that_scroll_at_390px": 0,
+        "players": 0,
+        "sliders_moved": 0,
+        "images_checked_for_alt_text": 0,
         "links_checked": 0,
+        "page_weights": {},
     }
     yield figures
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    weights = figures.pop("page_weights")
     REPORT.write_text(json.dumps(figures, indent=2) + "\n")
+    WEIGHTS.write_text(json.dumps(weights, indent=2, sort_keys=True) + "\n")
 
 
 class _Ids(HTMLParser):
@@ -119,6 +157,7 @@ class PageWatch:
         self.console_errors: list[str] = []
         self.failed: list[str] = []
         self.external: list[str] = []
+        self.responses: list[Response] = []
         page.on("console", self.on_console)
         page.on("pageerror", lambda error: self.console_errors.append(f"uncaught: {error}"))
         page.on("requestfailed", self.on_failed)
@@ -134,6 +173,7 @@ class PageWatch:
             self.failed.append(f"{request.url}: {request.failure}")
 
     def on_response(self, response: Response) -> None:
+        self.responses.append(response)
         if response.status >= 400:
             self.failed.append(f"{response.url}: HTTP {response.status}")
 
@@ -145,103 +185,217 @@ class PageWatch:
             self.external.append(request.url)
             route.abort()
 
+    def weight(self) -> dict[str, int]:
+        """Bytes (uncompressed, as served) and requests of everything the page loaded."""
+        total = 0
+        for response in self.responses:
+            try:
+                total += len(response.body())
+            except Exception:  # noqa: BLE001 - a redirect or an aborted request has no body
+                continue
+        return {"bytes": total, "requests": len(self.responses)}
 
-def wait_for_maths(page: Page) -> int:
-    """Wait for MathJax to finish; return how many maths elements the page has."""
+
+def wait_for_maths(page: Page) -> tuple[int, str | None]:
+    """Wait for MathJax to finish; return how many maths elements the page has, and why
+    MathJax is missing if it is.
+
+    The page's MathJax script is deferred, so it has run by the ``load`` event: if
+    ``MathJax.startup`` is not there then, it never will be, and the page fails at once
+    instead of waiting in vain.
+    """
     count = page.locator(".math").count()
     if count:
-        page.wait_for_function(
-            "() => window.MathJax && MathJax.startup && MathJax.startup.promise",
-            timeout=PAGE_TIMEOUT_MS,
-        )
+        loaded = page.evaluate("() => !!(window.MathJax && window.MathJax.startup)")
+        if not loaded:
+            scripts = page.evaluate(
+                "() => Array.from(document.scripts, s => s.src).filter(s => /mathjax/i.test(s))"
+            )
+            return count, (
+                f"{count} maths elements but MathJax did not load (scripts: {scripts or 'none'}"
+                "): is sphinx-mathjax-offline in the build (_config.yml extra_extensions) "
+                "and _static/mathjax/ in _build/html?"
+            )
         page.evaluate("() => MathJax.startup.promise")
-    return count
+    return count, None
 
 
-def wait_for_widgets(page: Page) -> int:
-    """Wait for the saved widgets to render; return how many widget views the page has."""
-    views = page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()
-    if views:
-        page.wait_for_function(
-            """(views) => document.querySelectorAll('.widget-subarea > *').length >= views""",
-            arg=views,
-            timeout=PAGE_TIMEOUT_MS,
-        )
-    return views
+def screenshot_path(page_path: str, width: int) -> Path:
+    return SCREENSHOTS / f"{page_path.removesuffix('.html').replace('/', '__')}__{width}.png"
 
 
-def screenshot_path(page_path: str) -> Path:
-    return SCREENSHOTS / (page_path.removesuffix(".html").replace("/", "__") + ".png")
+def docname_of(page_path: str) -> str:
+    return page_path.removesuffix(".html")
+
+
+def stored_players(page_path: str) -> int | None:
+    """How many demo players the notebook behind a page stores (None: not a notebook)."""
+    source = source_of(docname_of(page_path))
+    if source is None or source.suffix != ".ipynb":
+        return None
+    notebook = nbformat.read(source, as_version=4)
+    return sum(
+        "".join(output.get("data", {}).get("text/html", "")).count(PLAYER_HTML)
+        for cell in notebook.cells if cell.cell_type == "code"
+        for output in cell.get("outputs", [])
+    )
+
+
+def is_lab(page_path: str) -> bool:
+    return page_path.startswith("notebooks/")
 
 
 @pytest.mark.parametrize("page_path", PAGES)
 def test_page(page_path: str, site_url: str, browser: Browser, report: dict) -> None:
     if not (SITE / page_path).is_file():
         pytest.fail(f"{SITE} has no pages: run `make book` first (`make test` does)")
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(PAGE_TIMEOUT_MS)
-    watch = PageWatch(page, site_url)
     problems: list[str] = []
-    try:
-        page.goto(site_url + page_path, wait_until="load")
-        maths = wait_for_maths(page)
-        views = wait_for_widgets(page)
-        page.wait_for_load_state("networkidle")
-
-        if maths:
-            report["pages_with_maths"] += 1
-            untypeset = page.evaluate(
-                """() => Array.from(document.querySelectorAll('.math'))
-                       .filter(el => !el.querySelector('mjx-container'))
-                       .map(el => el.textContent.slice(0, 60))"""
-            )
-            problems += [f"maths not typeset: {text!r}" for text in untypeset]
-            errors = page.locator("mjx-merror").all_text_contents()
-            problems += [f"MathJax error: {text!r}" for text in errors]
-            # MathJax writes an undefined macro as its own name, in red.
-            undefined = page.evaluate(
-                """() => Array.from(document.querySelectorAll(
-                         'mjx-assistive-mml mtext[mathcolor="red"]'), m => m.textContent)
-                       .filter(text => text.startsWith('\\\\'))"""
-            )
-            problems += [f"undefined TeX macro: {text}" for text in undefined]
-        if views:
-            report["pages_with_widgets"] += 1
-            problems += check_widgets(page)
-
-        problems += check_links(page, site_url, report)
-        problems += check_launch_buttons(page, page_path)
-
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(screenshot_path(page_path)), full_page=True)
-    finally:
-        context.close()
-        report["pages_visited"] += 1
+    watches: list[PageWatch] = []
+    for viewport in (DESKTOP, PHONE):
+        context = browser.new_context(viewport=viewport)
+        page = context.new_page()
+        page.set_default_timeout(PAGE_TIMEOUT_MS)
+        watch = PageWatch(page, site_url)
+        watches.append(watch)
+        try:
+            page.goto(site_url + page_path, wait_until="load")
+            maths, missing = wait_for_maths(page)
+            if missing:
+                pytest.fail(f"{page_path}: {missing}", pytrace=False)
+            page.wait_for_load_state("networkidle")
+            if viewport is DESKTOP:
+                report["page_weights"][page_path] = weight = watch.weight()
+                if is_lab(page_path) and weight["bytes"] >= LAB_PAGE_LIMIT_BYTES:
+                    problems.append(
+                        f"the page weighs {weight['bytes'] / 1e6:.2f} MB in "
+                        f"{weight['requests']} requests (a lab page must stay below "
+                        f"{LAB_PAGE_LIMIT_BYTES / 1e6:.2f} MB)"
+                    )
+                if maths:
+                    report["pages_with_maths"] += 1
+                    problems += check_typeset(page)
+                problems += check_players(page, page_path, report)
+                problems += check_alt_text(page, report)
+                problems += check_links(page, site_url, report)
+                problems += check_launch_buttons(page, page_path)
+                problems += check_no_top_bar(page)
+            else:
+                problems += check_no_sideways_scroll(page)
+                problems += check_display_maths_fit(page, report)
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.evaluate("() => window.scrollTo(0, 0)")  # sticky sidebars at the top
+            page.screenshot(path=str(screenshot_path(page_path, viewport["width"])),
+                            full_page=True)
+            if viewport is DESKTOP:
+                problems += check_print(page)
+        finally:
+            context.close()
+    report["pages_visited"] += 1
+    for watch in watches:
         report["console_errors"] += [f"{page_path}: {e}" for e in watch.console_errors]
         report["failed_requests"] += [f"{page_path}: {e}" for e in watch.failed]
         report["external_requests"] += [f"{page_path}: {e}" for e in watch.external]
-
-    problems += [f"console error: {e}" for e in watch.console_errors]
-    problems += [f"failed request: {e}" for e in watch.failed]
-    problems += [f"request to another host: {e}" for e in watch.external]
+        problems += [f"console error: {e}" for e in watch.console_errors]
+        problems += [f"failed request: {e}" for e in watch.failed]
+        problems += [f"request to another host: {e}" for e in watch.external]
+    problems = list(dict.fromkeys(problems))
     assert not problems, f"{page_path}:\n  " + "\n  ".join(problems)
 
 
-def check_widgets(page: Page) -> list[str]:
-    """Every saved widget view rendered, none shows the renderer's error box."""
+def check_typeset(page: Page) -> list[str]:
+    """Every maths element typeset, no MathJax error, no undefined TeX macro."""
     problems = []
-    rendered = page.evaluate(
-        """() => Array.from(document.querySelectorAll(
-                 'script[type="application/vnd.jupyter.widget-view+json"]'))
-               .map(s => { const area = s.previousElementSibling;
-                           return !!(area && area.classList.contains('widget-subarea')
-                                     && area.getBoundingClientRect().height > 0); })"""
+    untypeset = page.evaluate(
+        """() => Array.from(document.querySelectorAll('.math'))
+               .filter(el => !el.querySelector('mjx-container'))
+               .map(el => el.textContent.slice(0, 60))"""
     )
-    if not all(rendered):
-        problems.append(f"{rendered.count(False)} of {len(rendered)} widget views not rendered")
-    if page.locator(".widget-subarea .jupyter-widgets-error-widget").count():
-        problems.append("a widget shows the renderer's error message")
+    problems += [f"maths not typeset: {text!r}" for text in untypeset]
+    errors = page.locator("mjx-merror").all_text_contents()
+    problems += [f"MathJax error: {text!r}" for text in errors]
+    # MathJax writes an undefined macro as its own name, in red.
+    undefined = page.evaluate(
+        """() => Array.from(document.querySelectorAll(
+                 'mjx-assistive-mml mtext[mathcolor="red"]'), m => m.textContent)
+               .filter(text => text.startsWith('\\\\'))"""
+    )
+    problems += [f"undefined TeX macro: {text}" for text in undefined]
+    return problems
+
+
+VISIBLE_FRAME = """(player) => {
+    const shown = Array.from(player.querySelectorAll('img.lu-frame'))
+        .filter(img => getComputedStyle(img).display !== 'none'
+                       && img.getBoundingClientRect().width > 0);
+    return shown.map(img => img.getAttribute('src'));
+}"""
+
+
+def check_players(page: Page, page_path: str, report: dict) -> list[str]:
+    """Each slider of each player, moved by keyboard, shows another frame."""
+    problems = []
+    players = page.locator("article .lu-player")
+    expected = stored_players(page_path)
+    if expected is not None and players.count() != expected:
+        problems.append(f"{players.count()} demo players on the page, {expected} in the notebook")
+    for p in range(players.count()):
+        player = players.nth(p)
+        report["players"] += 1
+        sliders = player.locator("input[type=range]")
+        if sliders.count() == 0:
+            problems.append(f"player {p + 1} has no slider")
+        for s in range(sliders.count()):
+            slider = sliders.nth(s)
+            name = slider.get_attribute("aria-label") or f"slider {s + 1}"
+            before = player.evaluate(VISIBLE_FRAME)
+            if len(before) != 1:
+                problems.append(f"player {p + 1} shows {len(before)} frames before {name!r} moves")
+                continue
+            at_end = slider.evaluate("s => +s.value >= +s.max")
+            slider.scroll_into_view_if_needed()
+            slider.focus()
+            slider.press("ArrowLeft" if at_end else "ArrowRight")
+            after = player.evaluate(VISIBLE_FRAME)
+            readout = slider.evaluate("s => s.parentNode.querySelector('output').value")
+            report["sliders_moved"] += 1
+            if len(after) != 1 or after == before:
+                problems.append(
+                    f"player {p + 1}: moving {name!r} with the keyboard did not change the "
+                    f"picture ({len(after)} frame(s) shown, readout {readout!r})"
+                )
+            width = player.evaluate(
+                """(player) => { const img = Array.from(player.querySelectorAll('img.lu-frame'))
+                       .find(i => getComputedStyle(i).display !== 'none');
+                     return img ? [img.getBoundingClientRect().width,
+                                   player.parentElement.getBoundingClientRect().width] : null; }"""
+            )
+            if width and width[0] > width[1] + 0.5:
+                problems.append(f"player {p + 1}: its frame ({width[0]:.0f} px) is wider "
+                                f"than the column ({width[1]:.0f} px)")
+    return problems
+
+
+# What myst-nb writes when a figure has no alt text: the image's path, named by a hash.
+PATH_LIKE = re.compile(
+    r"(^|/)_images/|\.(png|jpe?g|svg|gif|webp)$|^[0-9a-f]{16,}|^\S*/\S*$", re.IGNORECASE
+)
+
+
+def check_alt_text(page: Page, report: dict) -> list[str]:
+    """Every image in the page's content says what it shows."""
+    images = page.evaluate(
+        """() => Array.from(document.querySelectorAll('article.bd-article img'), img => ({
+                 alt: img.getAttribute('alt'),
+                 src: (img.getAttribute('src') || '').slice(0, 60)}))"""
+    )
+    problems = []
+    for image in images:
+        report["images_checked_for_alt_text"] += 1
+        alt = (image["alt"] or "").strip()
+        if not alt:
+            problems.append(f"an image with no alt text: {image['src']}")
+        elif PATH_LIKE.search(alt):
+            problems.append(f"alt text {alt!r} is a file path or hash, not a description")
     return problems
 
 
@@ -263,12 +417,8 @@ def check_links(page: Page, site_url: str, report: dict) -> list[str]:
     return problems
 
 
-def docname_of(page_path: str) -> str:
-    return page_path.removesuffix(".html")
-
-
 def check_launch_buttons(page: Page, page_path: str) -> list[str]:
-    """Notebook pages: Colab, Binder, JupyterHub and download buttons, Colab at this notebook.
+    """Lab pages: Colab at this notebook, Binder, the download; JupyterHub only if set.
 
     Chapter pages (MyST Markdown) have no launch buttons: their sources are not notebooks.
     """
@@ -277,11 +427,19 @@ def check_launch_buttons(page: Page, page_path: str) -> list[str]:
         """() => Array.from(document.querySelectorAll('.dropdown-launch-buttons a[href]'),
                              a => a.href)"""
     )
+    hub_links = page.evaluate(
+        """() => Array.from(document.querySelectorAll('a[href]'), a => a.href)
+               .filter(h => h.includes('/hub/user-redirect/') || /jupyterhub/i.test(h))"""
+    )
+    hub = jupyterhub_url()
+    problems = []
+    if not hub and hub_links:
+        problems.append(f"a JupyterHub link, but launch_buttons.jupyterhub_url is unset: "
+                        f"{hub_links}")
     if source is None or source.suffix != ".ipynb":
         if launch_links:
-            return [f"launch buttons on a page that is not a notebook: {launch_links}"]
-        return []
-    problems = []
+            problems.append(f"launch buttons on a page that is not a notebook: {launch_links}")
+        return problems
     expected = colab_url(source)
     relative = source.relative_to(ROOT).as_posix()
     colab = [link for link in launch_links if link.startswith("https://colab.research.google.com")]
@@ -290,14 +448,148 @@ def check_launch_buttons(page: Page, page_path: str) -> list[str]:
     if not any(link.startswith("https://mybinder.org/") and link.endswith(f"lab/tree/{relative}")
                for link in launch_links):
         problems.append(f"no Binder button opening {relative} in JupyterLab: {launch_links}")
-    if not any("/hub/user-redirect/git-pull" in link and "lab/tree/" in link
-               and relative in link for link in launch_links):
-        problems.append(f"no JupyterHub button opening {relative}: {launch_links}")
+    if hub and not any(link.startswith(hub.rstrip("/") + "/hub/user-redirect/git-pull")
+                       and relative in link for link in launch_links):
+        problems.append(f"no JupyterHub button to {hub} opening {relative}: {launch_links}")
     badge = page.locator(f'article a[href="{expected}"] img[alt="Open In Colab"]')
     if badge.count() != 1:
         problems.append(f"the notebook's own Open in Colab badge for {expected} is missing")
     if page.locator(".dropdown-download-buttons a[href$='.ipynb']").count() != 1:
         problems.append("no download button for the .ipynb")
+    return problems
+
+
+def check_no_top_bar(page: Page) -> list[str]:
+    """No bar above the page repeating the sidebar's search box."""
+    height = page.evaluate(
+        "() => { const h = document.querySelector('#pst-header');"
+        " return h ? h.getBoundingClientRect().height : 0; }"
+    )
+    return [f"a {height:.0f} px top bar above the page"] if height > 0 else []
+
+
+SIDEWAYS = """() => {
+  const clipped = e => {
+    for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+      if (getComputedStyle(a).overflowX !== 'visible') return true;
+    }
+    return false;
+  };
+  const width = document.documentElement.clientWidth;
+  const wide = Array.from(document.querySelectorAll('body *')).filter(e => {
+    const r = e.getBoundingClientRect();
+    return r.width > 0 && r.right > width + 0.5 && getComputedStyle(e).position !== 'fixed'
+      && !clipped(e);
+  });
+  return {scroll: document.documentElement.scrollWidth, width,
+          wide: wide.slice(0, 3).map(e => `<${e.tagName.toLowerCase()}> `
+                                      + e.textContent.trim().slice(0, 40))};
+}"""
+
+
+def check_no_sideways_scroll(page: Page) -> list[str]:
+    """At 390 px the page itself is no wider than the screen."""
+    state = page.evaluate(SIDEWAYS)
+    if state["scroll"] <= state["width"]:
+        return []
+    return [f"390 px: the page is {state['scroll']} px wide (it scrolls sideways): "
+            f"{state['wide']}"]
+
+
+MATHS_AT_PHONE_WIDTH = """() => {
+  const width = document.documentElement.clientWidth;
+  return Array.from(document.querySelectorAll('div.math')).map((box, k) => {
+    const maths = box.querySelector('mjx-container');
+    const number = box.querySelector('.eqno');
+    const r = box.getBoundingClientRect();
+    const out = {k, id: box.id, text: box.textContent.slice(0, 50), left: r.left,
+                 right: r.right, width};
+    if (maths) {
+      const style = getComputedStyle(maths);
+      const m = maths.getBoundingClientRect();
+      Object.assign(out, {scrollWidth: maths.scrollWidth, clientWidth: maths.clientWidth,
+                          overflowX: style.overflowX, cue: style.backgroundImage,
+                          mathsTop: m.top, mathsBottom: m.bottom, mathsRight: m.right});
+    }
+    if (number) {
+      const n = number.getBoundingClientRect();
+      Object.assign(out, {number: number.textContent.replace('#', '').trim(),
+                          numberLeft: n.left, numberRight: n.right, numberTop: n.top,
+                          numberBottom: n.bottom, numberShown: n.width > 0 && n.height > 0});
+    }
+    return out;
+  });
+}"""
+
+
+def check_display_maths_fit(page: Page, report: dict) -> list[str]:
+    """At 390 px: each display equation fits its box or the box scrolls, number kept."""
+    problems = []
+    for eq in page.evaluate(MATHS_AT_PHONE_WIDTH):
+        name = eq["id"].removeprefix("equation-") or f"display equation {eq['k'] + 1}"
+        report["display_equations_checked_at_390px"] += 1
+        if eq["left"] < -0.5 or eq["right"] > eq["width"] + 0.5:
+            problems.append(f"390 px: {name} ({eq['text']!r}) runs past the screen's edge")
+        if "scrollWidth" not in eq:
+            problems.append(f"390 px: {name} was not typeset")
+            continue
+        if eq["scrollWidth"] > eq["clientWidth"]:
+            report["display_equations_that_scroll_at_390px"] += 1
+            if eq["overflowX"] not in ("auto", "scroll"):
+                problems.append(
+                    f"390 px: {name} ({eq['text']!r}) is {eq['scrollWidth']} px wide in a "
+                    f"{eq['clientWidth']} px box that does not scroll (overflow-x "
+                    f"{eq['overflowX']}): it is cut"
+                )
+            elif eq["cue"] in ("", "none"):
+                problems.append(f"390 px: {name} scrolls with nothing to show that it does")
+        if "number" in eq:
+            level = eq["numberTop"] < eq["mathsBottom"] and eq["numberBottom"] > eq["mathsTop"]
+            inside = eq["numberLeft"] >= -0.5 and eq["numberRight"] <= eq["width"] + 0.5
+            if not (eq["numberShown"] and level and inside):
+                problems.append(
+                    f"390 px: the number {eq['number']} of {name} is not shown level with "
+                    "its equation inside the page"
+                )
+    return problems
+
+
+PRINT_STATE = """() => {
+  const shown = el => el.checkVisibility() && getComputedStyle(el).display !== 'none';
+  const toggles = Array.from(document.querySelectorAll(
+      'article button.toggle-button, article summary'))
+    .filter(shown).map(el => (el.textContent || el.dataset.toggleHint || '').trim());
+  const hidden = Array.from(document.querySelectorAll(
+      'article details .cell_input, article .admonition.toggle-hidden .admonition-title ~ *'))
+    .filter(el => !el.checkVisibility({visibilityProperty: true, opacityProperty: true}))
+    .map(el => el.textContent.trim().slice(0, 50));
+  const unwrapped = Array.from(document.querySelectorAll('article pre'))
+    .filter(el => !getComputedStyle(el).whiteSpace.startsWith('pre-wrap')
+                  && el.scrollWidth > el.clientWidth + 1)
+    .map(el => el.textContent.trim().slice(0, 50));
+  const players = Array.from(document.querySelectorAll('article .lu-player')).map(p =>
+    Array.from(p.querySelectorAll('img.lu-frame')).filter(shown).length);
+  const sliders = Array.from(document.querySelectorAll('article .lu-player input'))
+    .filter(shown).length;
+  return {toggles, hidden, unwrapped, players, sliders};
+}"""
+
+
+def check_print(page: Page) -> list[str]:
+    """In print: code wraps, no toggles, hidden solutions shown, players show one frame."""
+    page.emulate_media(media="print")
+    state = page.evaluate(PRINT_STATE)
+    page.emulate_media(media="screen")
+    problems = []
+    toggles = [t for t in state["toggles"] if t.startswith(TOGGLE_TEXTS) or not t]
+    if toggles:
+        problems.append(f"print: toggles still shown: {toggles[:3]}")
+    problems += [f"print: hidden content not printed: {text!r}" for text in state["hidden"][:3]]
+    problems += [f"print: code cut at the margin: {text!r}" for text in state["unwrapped"][:3]]
+    if any(count != 1 for count in state["players"]):
+        problems.append(f"print: players print {state['players']} frames (one each)")
+    if state["sliders"]:
+        problems.append(f"print: {state['sliders']} sliders printed (their values suffice)")
     return problems
 
 
@@ -310,3 +602,54 @@ def test_every_toc_document_is_a_page() -> None:
     generated = {"index", "genindex", "search"}
     assert toc - pages == set(), f"documents of _toc.yml with no page: {sorted(toc - pages)}"
     assert pages - toc - generated == set(), f"pages not in _toc.yml: {sorted(pages - toc)}"
+
+
+def test_the_site_has_demo_players_and_no_widget_renderer() -> None:
+    """The demos are frame players on the pages; no ipywidgets renderer is shipped."""
+    if not SITE.is_dir():
+        pytest.fail(f"{SITE} is missing: run `make book` first (`make test` does)")
+    pages = [SITE / p for p in site_pages()]
+    with_players = [p for p in pages if PLAYER_HTML in p.read_text(encoding="utf-8")]
+    assert with_players, "no page of the site has a demo player (lossutils.figures.player)"
+    renderers = [p.relative_to(SITE).as_posix() for p in pages
+                 if re.search(r"embed-amd\.js|html-manager|widgets/embed\.js",
+                              p.read_text(encoding="utf-8"))]
+    assert not renderers, f"pages load an ipywidgets renderer: {renderers}"
+
+
+def test_the_favicon_is_served() -> None:
+    """Each page names an icon that the site has (no /favicon.ico 404)."""
+    if not SITE.is_dir():
+        pytest.fail(f"{SITE} is missing: run `make book` first (`make test` does)")
+    for page in site_pages():
+        html = (SITE / page).read_text(encoding="utf-8")
+        if re.search(r'http-equiv="refresh"', html, re.IGNORECASE):
+            continue  # a redirect (index.html), never shown
+        match = re.search(r'<link rel="(?:shortcut )?icon" href="([^"]+)"', html)
+        assert match, f"{page} names no icon"
+        icon = (SITE / page).parent / unquote(match.group(1).split("?")[0])
+        assert icon.is_file(), f"{page}: its icon {match.group(1)} is not in the site"
+
+
+@pytest.mark.parametrize(
+    ("url", "accepted"),
+    [
+        ("", True),
+        ("https://jupyter.physics.uni-heidelberg.de", True),
+        ("https://hub.example.org", False),
+        ("https://hub.example.com/", False),
+        ("https://jupyter.my-course.test", False),
+        ("http://jupyter.uni.edu", False),
+        ("hub.uni.edu", False),
+        ("https://localhost", False),
+    ],
+)
+def test_only_a_real_jupyterhub_is_accepted(url: str, accepted: bool) -> None:
+    """The build refuses a placeholder hub (the site extension's check)."""
+    problem = jupyterhub_url_problem(url)
+    assert (problem is None) == accepted, problem
+
+
+def test_the_configured_jupyterhub_is_real() -> None:
+    problem = jupyterhub_url_problem(jupyterhub_url())
+    assert problem is None, problem

@@ -163,3 +163,35 @@ def test_cpu_workflows_use_debian_like_the_course_machines(name: str) -> None:
     for job in workflow(name)["jobs"].values():
         if any(line.startswith("make ") for line in run_lines(job)):
             assert "bookworm" in str(job.get("container", "")), f"{name}: not in Debian"
+
+
+def make_recipe(target: str) -> tuple[list[str], str]:
+    """The prerequisites and the recipe (lines joined) of a Makefile target."""
+    makefile = (ROOT / "Makefile").read_text()
+    match = re.search(rf"^{re.escape(target)}:([^\n]*)\n((?:\t.*\n)*)", makefile, re.MULTILINE)
+    assert match, f"no {target} target in the Makefile"
+    recipe = " ".join(match.group(2).replace("\\\n", " ").split())
+    return match.group(1).split(), recipe
+
+
+def make_variable(name: str) -> list[str]:
+    match = re.search(rf"^{name} := (.*)$", (ROOT / "Makefile").read_text(), re.MULTILINE)
+    assert match, f"no {name} in the Makefile"
+    return match.group(1).split()
+
+
+def test_make_test_runs_every_suite_and_every_test_file() -> None:
+    """`make test` = lint, unit, nbval, the stored-figure check, book, clients; and every
+    tests/test_*.py runs in one of them (unit takes all but the ones run apart)."""
+    prerequisites, _ = make_recipe("test")
+    assert prerequisites == ["lint", "unit", "nbval", "figures", "book", "clients"], prerequisites
+    clients, figures = make_variable("CLIENT_TESTS"), make_variable("FIGURE_TESTS")
+    _, unit = make_recipe("unit")
+    assert unit.startswith("$(BIN)/pytest tests lossutils"), unit
+    assert "$(CLIENT_TESTS)" in unit and "$(FIGURE_TESTS)" in unit, unit
+    assert make_recipe("clients")[1] == "$(BIN)/pytest $(CLIENT_TESTS)"
+    assert make_recipe("figures")[1] == "LOSSUTILS_DEVICE=cpu $(BIN)/pytest $(FIGURE_TESTS)"
+    for path in clients + figures:
+        assert (ROOT / path).is_file(), f"the Makefile runs {path}, which does not exist"
+    # unit needs the browser (the player's page script) and installs it like clients
+    assert "$(CHROMIUM)" in make_recipe("unit")[0] and "$(CHROMIUM)" in make_recipe("clients")[0]

@@ -37,6 +37,9 @@ _ON_INPUT = (
     "s.parentNode.querySelector('output').value=s.dataset.labels.split('|')[+s.value];});"
     "p.querySelectorAll('img.lu-frame').forEach(function(f,k){f.hidden=(k!==i);});"
 )
+# The keys that move a slider stay with it: in JupyterLab the notebook would otherwise
+# take them (the arrow keys move between cells) and the slider would not move.
+_ON_KEYDOWN = "if(/^(Arrow|Home|End|Page)/.test(event.key))event.stopPropagation();"
 
 
 def _label(value: object) -> str:
@@ -102,7 +105,8 @@ class FramePlayer:
                 f'<span class="lu-name">{html.escape(self.labels[name])}</span> '
                 f'<input type="range" min="0" max="{len(values) - 1}" step="1" '
                 f'value="{position}" data-labels="{html.escape("|".join(texts))}" '
-                f'aria-label="{html.escape(self.labels[name])}" oninput="{_ON_INPUT}"> '
+                f'aria-label="{html.escape(self.labels[name])}" oninput="{_ON_INPUT}" '
+                f'onkeydown="{_ON_KEYDOWN}"> '
                 f"<output>{html.escape(texts[position])}</output></label>"
             )
         images = []

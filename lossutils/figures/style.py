@@ -188,6 +188,8 @@ def figure_problems(figure: Figure, shown_width_px: float = CONTENT_WIDTH_PX) ->
     >>> plt.close(fig)
     """
     problems = []
+    # Lay out first: tick labels get their text, and legends and data their final places.
+    figure.canvas.draw()
     drawn_px = figure.get_figwidth() * figure.dpi
     scale = min(1.0, shown_width_px / drawn_px)
     if scale < MIN_SHOWN_FRACTION:
@@ -210,7 +212,6 @@ def figure_problems(figure: Figure, shown_width_px: float = CONTENT_WIDTH_PX) ->
         if columns > MAX_PANELS_WIDE:
             problems.append(f"{columns} panels side by side (at most {MAX_PANELS_WIDE})")
             break
-    figure.canvas.draw()  # lay out, so that legends and data have their final places
     for ax in figure.get_axes():
         legend = ax.get_legend()
         if legend is None or not legend.get_visible():
