@@ -113,7 +113,19 @@ def test_figure_problems_names_a_legend_on_the_data():
         ax.scatter(x, (x * 7 + k) % 1, s=4, label=f"series {k}")
     style.label_axes(ax, title="crowded", xlabel="x", ylabel="y")
     problems = style.figure_problems(fig)
-    assert len(problems) == 1 and problems[0].startswith("the legend of 'crowded' covers ")
+    assert len(problems) == 1
+    assert problems[0].startswith("the legend of 'crowded' lies on the plotted data")
+    plt.close(fig)
+
+
+def test_figure_problems_names_a_legend_on_a_line_between_its_points():
+    """Two straight lines crossing under a centred legend: no vertex under it, only lines."""
+    fig, ax = style.subplots()
+    ax.plot([0, 9], [0, 9], label="rising")
+    ax.plot([0, 9], [9, 0], label="falling")
+    ax.legend(loc="center")
+    (problem,) = style.figure_problems(fig)
+    assert problem.startswith("the legend of '' lies on the plotted data")
     plt.close(fig)
 
 

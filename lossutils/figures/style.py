@@ -149,6 +149,19 @@ def label_axes(
     return ax
 
 
+def _along_segments(points: np.ndarray, spacing: float = 2.0) -> np.ndarray:
+    """Points every ``spacing`` pixels along a polyline, so a legend on a segment shows."""
+    finite = points[np.isfinite(points).all(axis=1)]
+    if len(finite) < 2:
+        return finite
+    pieces = [finite[:1]]
+    for start, end in zip(finite[:-1], finite[1:], strict=True):
+        steps = int(min(np.hypot(*(end - start)) // spacing, 2000)) + 1
+        fractions = np.linspace(0.0, 1.0, steps + 1)[1:, None]
+        pieces.append(start + fractions * (end - start))
+    return np.concatenate(pieces)
+
+
 def _data_points_px(ax: Axes) -> np.ndarray:
     """The display coordinates of every plotted data point of ``ax`` (lines, scatters)."""
     chunks = []
@@ -157,7 +170,10 @@ def _data_points_px(ax: Axes) -> np.ndarray:
             continue
         if isinstance(artist, Line2D):
             xy = np.column_stack(artist.get_data()).astype(float)
-            chunks.append(artist.get_transform().transform(xy))
+            points = artist.get_transform().transform(xy)
+            if artist.get_linestyle() not in ("None", "", " ") and len(points) > 1:
+                points = _along_segments(points)
+            chunks.append(points)
         elif isinstance(artist, PathCollection):
             offsets = np.asarray(artist.get_offsets(), dtype=float)
             if offsets.size:
@@ -176,7 +192,7 @@ def figure_problems(figure: Figure, shown_width_px: float = CONTENT_WIDTH_PX) ->
     * it is not shrunk below :data:`MIN_SHOWN_FRACTION` of its drawn width;
     * no visible text is smaller than :data:`MIN_FONT_PX` pixels as shown;
     * at most :data:`MAX_PANELS_WIDE` panels side by side;
-    * no legend lies on a plotted data point.
+    * no legend lies on a plotted data point or on a drawn line.
 
     Examples
     --------
@@ -189,7 +205,7 @@ def figure_problems(figure: Figure, shown_width_px: float = CONTENT_WIDTH_PX) ->
     """
     problems = []
     # Lay out first: tick labels get their text, and legends and data their final places.
-    figure.canvas.draw()
+    figure.draw_without_rendering()
     drawn_px = figure.get_figwidth() * figure.dpi
     scale = min(1.0, shown_width_px / drawn_px)
     if scale < MIN_SHOWN_FRACTION:
@@ -224,6 +240,7 @@ def figure_problems(figure: Figure, shown_width_px: float = CONTENT_WIDTH_PX) ->
         )
         if inside.any():
             problems.append(
-                f"the legend of {ax.get_title()!r} covers {int(inside.sum())} data point(s)"
+                f"the legend of {ax.get_title()!r} lies on the plotted data "
+                f"({int(inside.sum())} points of lines or markers under it)"
             )
     return problems
