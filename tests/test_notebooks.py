@@ -471,7 +471,7 @@ def exercise_problems(notebook: nbformat.NotebookNode, chapter: int) -> list[str
     for number, (learner, check, solution) in enumerate(
         zip(*[iter(exercise_cells)] * 3, strict=True), start=1
     ):
-        name = f"Exercise {chapter}.{number}"
+        name = f"Lab exercise {chapter}.{number}"
         assigned = {target.id for node in ast.walk(ast.parse(python_source(learner)))
                     if isinstance(node, ast.Assign) for target in node.targets
                     if isinstance(target, ast.Name)}
@@ -485,10 +485,15 @@ def exercise_problems(notebook: nbformat.NotebookNode, chapter: int) -> list[str
         if "hide-input" not in tags:
             problems.append(f"{name}: the solution lacks the hide-input tag (the website "
                             "would show it)")
-        if not solution.metadata.get("jupyter", {}).get("source_hidden"):
+        if "hide-output" not in tags:
+            problems.append(f"{name}: the solution lacks the hide-output tag (its stored "
+                            "output would give the answer away on the website)")
+        folded = solution.metadata.get("jupyter", {})
+        if not (folded.get("source_hidden") and folded.get("outputs_hidden")):
             problems.append(f"{name}: the solution is not folded (metadata jupyter."
-                            "source_hidden) in JupyterLab and Colab")
-        expected = f"# Solution to exercise {chapter}.{number}: open this cell on purpose."
+                            "source_hidden and outputs_hidden) in JupyterLab")
+        expected = (f"# Solution to lab exercise {chapter}.{number}: "
+                    "open this cell on purpose.")
         if (solution.source.splitlines() or [""])[0] != expected:
             problems.append(f"{name}: the solution's first line is not {expected!r}")
         if not solution.outputs:
