@@ -6,9 +6,7 @@ standard, and the demo to responding to both sliders with the picture its slider
 """
 
 import inspect
-import io
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import torch
@@ -17,6 +15,7 @@ from matplotlib.contour import ContourSet
 
 import lossutils as lu
 from lossutils.figures import chapter03 as figures
+from lossutils.figures import player
 from lossutils.figures.chapter03 import _least_squares_line, _levels, _LineOnBowl
 from lossutils.figures.player import MAX_FRAMES, unresponsive_controls
 from lossutils.figures.style import figure_problems
@@ -53,13 +52,6 @@ def demo(lab):
         costs=lab["costs"], best=lab["best"], demo_slopes=DEMO_SLOPES,
         demo_intercepts=DEMO_INTERCEPTS, start=(1.5, 1.0),
     )
-
-
-def _png(fig):
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=fig.dpi)
-    plt.close(fig)
-    return buffer.getvalue()
 
 
 # --------------------------------------------------------------------------------------
@@ -255,7 +247,7 @@ def test_demo_frame_is_the_line_its_sliders_name(lab, demo, position):
                                         costs=lab["costs"], best=lab["best"])
     assert fresh.axes[0].get_title().startswith(
         f"w = {lu.fmt(slope, 2)}, b = {lu.fmt(intercept, 2)}:")
-    assert demo.frames[demo.index(position)] == _png(fresh)
+    assert demo.frames[demo.index(position)] == player._png(fresh)  # as the player draws
     assert demo.alt[demo.index(position)].endswith(
         f"slope w = {slope:g}, intercept b = {intercept:g}")
 

@@ -496,8 +496,10 @@ def exercise_problems(notebook: nbformat.NotebookNode, chapter: int) -> list[str
                     "open this cell on purpose.")
         if (solution.source.splitlines() or [""])[0] != expected:
             problems.append(f"{name}: the solution's first line is not {expected!r}")
-        if not solution.outputs:
-            problems.append(f"{name}: the solution has no stored output (its check)")
+        said = "".join(text for output in solution.outputs for text in output_texts(output))
+        if not re.search(rf"^{re.escape(name)}: right\b", said, re.MULTILINE):
+            problems.append(f"{name}: the solution's stored output does not say "
+                            f"'{name}: right' (its own check)")
     return problems
 
 

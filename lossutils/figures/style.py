@@ -101,8 +101,9 @@ def subplots(
     """``plt.subplots`` in the house style, as wide as the website's text column.
 
     The figure is closed in pyplot at once: a notebook shows it once, when a cell
-    returns it (not a second time when the cell ends), and nothing needs closing. It is :data:`FIGURE_WIDTH` inches wide whatever the number of panels, so it
-    is shown at full size; ``height`` is the height of one row of panels in inches
+    returns it (not a second time when the cell ends), and nothing needs closing. It
+    is :data:`FIGURE_WIDTH` inches wide whatever the number of panels, so it is shown
+    at full size; ``height`` is the height of one row of panels in inches
     (default 3.8 for one row, 2.9 per row for a grid). At most :data:`MAX_PANELS_WIDE`
     panels side by side.
 
