@@ -230,8 +230,8 @@ def test_the_check_sees_a_stale_picture_and_a_bad_figure(tmp_path: Path) -> None
     cells = [
         "import matplotlib.pyplot as plt\nfrom lossutils.figures import style",
         "fig, ax = style.subplots()\nax.plot([0, 1], [0, 1])\nstyle.label_axes("
-        "ax, title='a line', xlabel='x', ylabel='y');",
-        "fig, ax = style.subplots()\nax.plot([0, 1])\nax.set_title('tiny', fontsize=4);",
+        "ax, title='a line', xlabel='x', ylabel='y')\nfig",
+        "fig, ax = style.subplots()\nax.plot([0, 1])\nax.set_title('tiny', fontsize=4)\nfig",
     ]
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
     stored = execute("trial.ipynb", notebook, tmp_path)
