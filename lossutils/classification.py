@@ -237,8 +237,8 @@ class _CrossEntropyProbabilities(torch.autograd.Function):
                 grad_target = (1 - smoothing) * w_c * minus_log_q
             if ctx.needs_input_grad[2]:
                 p = _weighted_target(target, None, smoothing, class_dim)
-                dims = [d for d in range(input.dim()) if d != class_dim]
-                grad_weight = (p * minus_log_q).sum(dim=dims)
+                w_c_shape = _class_view(weight, class_dim, input.dim()).shape
+                grad_weight = (p * minus_log_q).sum_to_size(w_c_shape).reshape(weight.shape)
         return grad_input, grad_target, grad_weight, None, None
 
 
