@@ -14,12 +14,16 @@ Run on its own for a quick look (``make bench`` runs it as part of the whole rep
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import resource
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import torch
 import torch.nn.functional as F
@@ -44,6 +48,7 @@ class Case:
     """One row of the table: a loss, its torch counterpart and how to make its inputs."""
 
     name: str
+    short: str
     ours: Callable
     theirs: Callable
     inputs: Callable[[], tuple]
@@ -86,31 +91,34 @@ def make_cases(device: torch.device) -> list[Case]:
         return lambda z: function(z, dim=1)
 
     regression = [
-        Case(name, getattr(lu, name), getattr(F, name), lambda: (prediction, target), elementwise)
+        Case(name, name.removesuffix("_loss"), getattr(lu, name), getattr(F, name),
+             lambda: (prediction, target), elementwise)
         for name in ("mse_loss", "l1_loss", "huber_loss", "smooth_l1_loss")
     ]
     return [
         *regression,
-        Case("binary_cross_entropy_with_logits", lu.binary_cross_entropy_with_logits,
-             F.binary_cross_entropy_with_logits, lambda: (z, y), elementwise),
-        Case("cross_entropy, class indices", lu.cross_entropy, F.cross_entropy,
-             lambda: (logits, labels), classwise),
-        Case("cross_entropy, weight + smoothing + ignore_index", smoothed(lu.cross_entropy),
-             smoothed(F.cross_entropy), lambda: (logits, labels_with_ignored), classwise),
-        Case("cross_entropy, probability targets", lu.cross_entropy, F.cross_entropy,
-             lambda: (logits, probabilities), classwise),
-        Case("kl_div, batchmean", batchmean(lu.kl_div), batchmean(F.kl_div),
+        Case("binary_cross_entropy_with_logits", "bce_with_logits",
+             lu.binary_cross_entropy_with_logits, F.binary_cross_entropy_with_logits,
+             lambda: (z, y), elementwise),
+        Case("cross_entropy, class indices", "cross_entropy", lu.cross_entropy,
+             F.cross_entropy, lambda: (logits, labels), classwise),
+        Case("cross_entropy, weight + smoothing + ignore_index", "ce weighted, smoothed",
+             smoothed(lu.cross_entropy), smoothed(F.cross_entropy),
+             lambda: (logits, labels_with_ignored), classwise),
+        Case("cross_entropy, probability targets", "ce probabilities", lu.cross_entropy,
+             F.cross_entropy, lambda: (logits, probabilities), classwise),
+        Case("kl_div, batchmean", "kl_div", batchmean(lu.kl_div), batchmean(F.kl_div),
              lambda: (log_q, probabilities), classwise),
-        Case("binary_cross_entropy", lu.binary_cross_entropy, F.binary_cross_entropy,
+        Case("binary_cross_entropy", "bce", lu.binary_cross_entropy, F.binary_cross_entropy,
              lambda: (y_hat, y), elementwise, target=False),
-        Case("nll_loss", lu.nll_loss, F.nll_loss, lambda: (log_q, labels), classwise,
-             target=False),
-        Case("log_softmax", along_classes(lu.log_softmax), along_classes(F.log_softmax),
+        Case("nll_loss", "nll_loss", lu.nll_loss, F.nll_loss, lambda: (log_q, labels),
+             classwise, target=False),
+        Case("log_softmax", "log_softmax", along_classes(lu.log_softmax),
+             along_classes(F.log_softmax), lambda: (logits,), classwise, target=False),
+        Case("softmax", "softmax", along_classes(lu.softmax), along_classes(F.softmax),
              lambda: (logits,), classwise, target=False),
-        Case("softmax", along_classes(lu.softmax), along_classes(F.softmax),
-             lambda: (logits,), classwise, target=False),
-        Case("logsumexp", along_classes(lu.logsumexp), along_classes(torch.logsumexp),
-             lambda: (logits,), classwise, target=False),
+        Case("logsumexp", "logsumexp", along_classes(lu.logsumexp),
+             along_classes(torch.logsumexp), lambda: (logits,), classwise, target=False),
     ]  # fmt: skip
 
 
@@ -208,8 +216,58 @@ def peak_bytes(statement: Callable, device: torch.device) -> int:
     return peak
 
 
+#: Operators that only describe a tensor (views, shapes, scalars): not passes over memory.
+_NOT_KERNELS = {
+    "aten::view", "aten::reshape", "aten::_reshape_alias", "aten::as_strided", "aten::expand",
+    "aten::squeeze", "aten::unsqueeze", "aten::detach", "aten::alias", "aten::t",
+    "aten::transpose", "aten::permute", "aten::select", "aten::slice", "aten::empty",
+    "aten::empty_like", "aten::empty_strided", "aten::resize_", "aten::result_type",
+    "aten::item", "aten::_local_scalar_dense", "aten::lift_fresh", "aten::is_nonzero",
+    "aten::movedim", "aten::flatten", "aten::to", "aten::numpy_T", "aten::contiguous",
+    "aten::resolve_conj", "aten::resolve_neg", "aten::set_", "aten::zeros",
+}  # fmt: skip
+
+
+def profile(statement: Callable, calls: int = 5) -> dict:
+    """Where one call's time goes: the operators that run, by their share of the time.
+
+    ``operators`` counts the ``aten`` operators called per call of the statement (views
+    and shape queries left out); ``top`` lists the five with the most time of their own
+    (their self time, without the operators they call), each with its share of the
+    total and its calls per call of the statement. The profiler reads the wall clock:
+    on a busy machine the shares are rougher than the counts.
+    """
+    from torch.profiler import ProfilerActivity
+    from torch.profiler import profile as torch_profile
+
+    statement()
+    with torch_profile(activities=[ProfilerActivity.CPU]) as profiler:
+        for _ in range(calls):
+            statement()
+    events = [
+        e for e in profiler.events() if e.name.startswith("aten::") and e.name not in _NOT_KERNELS
+    ]
+    total = sum(e.self_cpu_time_total for e in events) or 1.0
+    by_name: dict[str, list[float]] = {}
+    for event in events:
+        by_name.setdefault(event.name.removeprefix("aten::"), []).append(
+            event.self_cpu_time_total
+        )
+    top = sorted(by_name.items(), key=lambda item: -sum(item[1]))[:5]
+    return {
+        "operators": len(events) / calls,
+        "top": [
+            {"op": name, "share": sum(times) / total, "calls": len(times) / calls}
+            for name, times in top
+        ],
+    }
+
+
 def measure(
-    device: torch.device, rounds: int = 15, name_filter: str | None = None
+    device: torch.device,
+    rounds: int = 15,
+    name_filter: str | None = None,
+    with_profile: bool = False,
 ) -> list[dict]:
     """One dict per case and pass: times (µs), peak memory (MiB) and the ratios."""
     results = []
@@ -228,6 +286,7 @@ def measure(
             results.append(
                 {
                     "loss": case.name,
+                    "short": case.short,
                     "size": case.size,
                     "pass": "forward + backward" if backward else "forward",
                     "target": case.target,
@@ -239,6 +298,11 @@ def measure(
                     "limit": (2.0 if backward else 1.5) if case.target else None,
                 }
             )
+            if with_profile:
+                results[-1]["profile"] = {
+                    "torch": profile(statement_of(case.theirs)),
+                    "lossutils": profile(statement_of(case.ours)),
+                }
             row = results[-1]
             print(
                 f"  {row['loss']:<48} {row['pass']:<18} torch {row['torch_us']:9.0f} µs  "
@@ -256,6 +320,62 @@ def keep_freed_memory(default_malloc: bool) -> None:
     os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, **KEEP_FREED_MEMORY})
 
 
+def kernel_notes(device: torch.device) -> dict:
+    """A few of torch's own kernels on the logits: the exponentials and one plain pass."""
+    logits = torch.randn(*LOGITS_SHAPE, generator=torch.Generator().manual_seed(1)).to(device)
+    shifted = logits - logits.amax(dim=1, keepdim=True)
+    times = {}
+    for name, statement in (
+        ("exp_us", lambda: shifted.exp()),
+        ("exp2_us", lambda: shifted.exp2()),
+        ("log_softmax_us", lambda: F.log_softmax(logits, dim=1)),
+        ("sub_us", lambda: logits - shifted),
+    ):
+        for _ in range(3):
+            statement()
+        times[name] = 1e6 * statistics.median(
+            _block_seconds(statement, 5, device) for _ in range(7)
+        )
+    return {"elements": float(logits.numel()), **times}
+
+
+def page_faults(rounds: int = 7) -> dict:
+    """Page faults and time per forward + backward of the Huber loss, under this malloc.
+
+    Run in a process that leaves glibc's malloc as it is (``--faults-json``): the minor
+    page faults of this thread per call, and the median time per call (thread CPU time,
+    which includes the kernel's time to serve the faults).
+    """
+    device = torch.device("cpu")
+    case = next(case for case in make_cases(device) if case.name == "huber_loss")
+    result = {}
+    for key, loss in (("torch", case.theirs), ("lossutils", case.ours)):
+        statement = _statement(loss, case.inputs(), backward=True)
+        for _ in range(3):
+            statement()
+        before = resource.getrusage(resource.RUSAGE_THREAD).ru_minflt
+        times = [_block_seconds(statement, 5, device) for _ in range(rounds)]
+        faults = resource.getrusage(resource.RUSAGE_THREAD).ru_minflt - before
+        result[f"{key}_faults"] = faults / (5 * rounds)
+        result[f"{key}_us"] = 1e6 * statistics.median(times)
+    return result
+
+
+def settings(device: torch.device) -> dict:
+    """How the timings were taken, for the report."""
+    return {
+        "device": str(device),
+        "threads": torch.get_num_threads(),
+        "clock": "thread CPU time" if _clock(device) is time.thread_time else "wall clock",
+        "malloc": "keeps freed memory"
+        if all(os.environ.get(k) == v for k, v in KEEP_FREED_MEMORY.items())
+        else "glibc default",
+        "elementwise_shape": list(ELEMENTWISE_SHAPE),
+        "logits_shape": list(LOGITS_SHAPE),
+        "dtype": "float32",
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--device", default="cpu")
@@ -265,12 +385,35 @@ def main() -> None:
     parser.add_argument(
         "--default-malloc", action="store_true", help="leave glibc's malloc as it is"
     )
+    parser.add_argument("--profile", action="store_true", help="also profile each call")
+    parser.add_argument("--json", default=None, help="write the rows to this file")
+    parser.add_argument("--faults-json", default=None, help=argparse.SUPPRESS)
     options = parser.parse_args()
-    keep_freed_memory(options.default_malloc)
     torch.set_num_threads(options.threads)
+    if options.faults_json:  # the child that measures glibc's default malloc
+        Path(options.faults_json).write_text(json.dumps(page_faults()))
+        return
+    keep_freed_memory(options.default_malloc)
     device = torch.device(options.device)
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} thread(s), device {device}")
-    measure(device, options.rounds, options.filter)
+    print(
+        f"  torch {torch.__version__}, {torch.get_num_threads()} thread(s), device {device}, "
+        f"lossutils from {Path(lu.__file__).parent}",
+        flush=True,
+    )
+    rows = measure(device, options.rounds, options.filter, options.profile)
+    if options.json:
+        notes = kernel_notes(device)
+        if device.type == "cpu":
+            faults = Path(options.json).with_suffix(".faults.json")
+            env = {k: v for k, v in os.environ.items() if k not in KEEP_FREED_MEMORY}
+            subprocess.run(
+                [sys.executable, __file__, "--faults-json", str(faults),
+                 "--threads", str(options.threads)], check=True, env=env,
+            )  # fmt: skip
+            notes["page_faults"] = json.loads(faults.read_text())
+        Path(options.json).write_text(
+            json.dumps({"settings": settings(device), "rows": rows, "kernels": notes}, indent=1)
+        )
 
 
 if __name__ == "__main__":

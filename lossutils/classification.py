@@ -154,13 +154,16 @@ class _CrossEntropyIndices(torch.autograd.Function):
         w_y = torch.where(kept, w[y], 0.0)
 
         shift, exp_shifted, sum_exp = _shifted_exponentials(input, class_dim)
-        log_sum_exp = (shift + sum_exp.log()).squeeze(class_dim)  # log sum_k e^{z_{n,k}}
-        z_y = input.gather(class_dim, y.unsqueeze(class_dim)).squeeze(class_dim)
-        loss = torch.where(kept, -w_y * (z_y - log_sum_exp), 0.0)  # -w_{y_n} log q_{n,y_n}
+        # log q_{n,c} = (z_{n,c} - m_n) - log sum_k e^{z_{n,k} - m_n}, with the max m_n
+        log_sum_shifted = sum_exp.log().squeeze(class_dim)
+        z_y = input.gather(class_dim, y.unsqueeze(class_dim))
+        log_q_y = (z_y - shift).squeeze(class_dim) - log_sum_shifted
+        loss = torch.where(kept, -w_y * log_q_y, 0.0)  # -w_{y_n} log q_{n,y_n}
         if label_smoothing > 0:
-            # -sum_c w_c log q_{n,c} = (sum_c w_c) logsumexp(z_n) - sum_c w_c z_{n,c}
-            w_dot_z = torch.tensordot(w, input.movedim(class_dim, 0), dims=1)
-            smooth = torch.where(kept, w.sum() * log_sum_exp - w_dot_z, 0.0)
+            # -sum_c w_c log q_{n,c} = (sum_c w_c) log sum_k e^{z_k - m} - sum_c w_c (z_c - m):
+            # a weighted sum over the classes, no (N, C) matrix of log q
+            w_dot_shifted = torch.tensordot(w, (input - shift).movedim(class_dim, 0), dims=1)
+            smooth = torch.where(kept, w.sum() * log_sum_shifted - w_dot_shifted, 0.0)
             loss = (1 - label_smoothing) * loss + label_smoothing / num_classes * smooth
 
         ctx.save_for_backward(input, y, kept, w, w_y, exp_shifted, sum_exp)
@@ -204,17 +207,16 @@ class _CrossEntropyProbabilities(torch.autograd.Function):
     def forward(ctx, input, target, weight, reduction, label_smoothing):
         class_dim = _class_dim(input)
         shift, exp_shifted, sum_exp = _shifted_exponentials(input, class_dim)
-        log_sum_exp = shift + sum_exp.log()
         u = _weighted_target(target, weight, label_smoothing, class_dim)
-        log_q = input - log_sum_exp
+        log_q = (input - shift).sub_(sum_exp.log())  # (z - m) - log sum_k e^{z_k - m}
         loss = -log_q.mul_(u).sum(dim=class_dim)  # -sum_c u_{n,c} log q_{n,c}, over log q
-        ctx.save_for_backward(input, target, weight, exp_shifted, sum_exp, log_sum_exp, u)
+        ctx.save_for_backward(input, target, weight, exp_shifted, sum_exp, shift, u)
         ctx.reduction, ctx.label_smoothing = reduction, label_smoothing
         return reduce(loss, reduction)
 
     @staticmethod
     def backward(ctx, grad):
-        input, target, weight, exp_shifted, sum_exp, log_sum_exp, u = ctx.saved_tensors
+        input, target, weight, exp_shifted, sum_exp, shift, u = ctx.saved_tensors
         class_dim, smoothing = _class_dim(input), ctx.label_smoothing
         num_samples = input.numel() // input.shape[class_dim]
         upstream = upstream_per_element(grad, ctx.reduction, num_samples)
@@ -230,7 +232,7 @@ class _CrossEntropyProbabilities(torch.autograd.Function):
             if torch.is_grad_enabled():
                 log_q = _LogSoftmax.apply(input, class_dim)
             else:
-                log_q = input - log_sum_exp
+                log_q = (input - shift).sub_(sum_exp.log())
             minus_log_q = -log_q * upstream
             if ctx.needs_input_grad[1]:
                 w_c = 1.0 if weight is None else _class_view(weight, class_dim, input.dim())

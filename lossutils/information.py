@@ -79,8 +79,8 @@ def _shifted_exponentials(input: Tensor, dim: int | tuple[int, ...]) -> tuple[Te
     exponentials are taken in place (see :func:`_exp`).
     """
     shift = _max_shift(input, dim)
-    # e^{z - m} = 2^{z log2 e - m log2 e}: the exponent in one pass, then 2^x in place
-    exp_shifted = torch.add(shift * -LOG2_E, input, alpha=LOG2_E).exp2_()
+    # z - m first: exact near the max, where z log2 e - m log2 e would round each term
+    exp_shifted = _exp(input - shift, inplace=True)
     return shift, exp_shifted, exp_shifted.sum(dim=dim, keepdim=True)
 
 
@@ -107,8 +107,10 @@ class _Softmax(torch.autograd.Function):
     @staticmethod
     def backward(ctx, grad):
         (q,) = ctx.saved_tensors
-        # dL/dz_c = q_c (dL/dq_c - sum_j dL/dq_j q_j)
-        return q * (grad - (grad * q).sum(dim=ctx.dim, keepdim=True)), None
+        # dL/dz_c = q_c dL/dq_c - q_c sum_j q_j dL/dq_j
+        grad_times_q = grad * q
+        total = grad_times_q.sum(dim=ctx.dim, keepdim=True)
+        return torch.addcmul(grad_times_q, q, total, value=-1), None
 
 
 class _LogSoftmax(torch.autograd.Function):
@@ -117,9 +119,10 @@ class _LogSoftmax(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, input, dim):
-        shifted = input - _max_shift(input, dim)
-        log_sum_exp = _exp(shifted).sum(dim=dim, keepdim=True).log()
-        log_q = shifted.sub_(log_sum_exp)
+        shift, _, sum_exp = _shifted_exponentials(input, dim)
+        # (z_j - m) - log sum_c e^{z_c - m}: the shift first, so that nothing of z_j - m
+        # is lost to the rounding of a large m + log sum
+        log_q = (input - shift).sub_(sum_exp.log())
         ctx.dim = dim
         ctx.save_for_backward(log_q)
         return log_q
@@ -128,7 +131,8 @@ class _LogSoftmax(torch.autograd.Function):
     def backward(ctx, grad):
         (log_q,) = ctx.saved_tensors
         # dL/dz_c = dL/dlog q_c - q_c sum_j dL/dlog q_j
-        return grad - _exp(log_q) * grad.sum(dim=ctx.dim, keepdim=True), None
+        total = grad.sum(dim=ctx.dim, keepdim=True)
+        return torch.addcmul(grad, _exp(log_q), total, value=-1), None
 
 
 class _LogSumExp(torch.autograd.Function):
