@@ -17,8 +17,8 @@ It is a benchmark, not a test: it fails on no timing. A part left out with ``--o
 ``--skip`` keeps the results of its last run in ``results.json`` (each part records its
 own date), so that one part can be measured again quickly::
 
-    python benchmarks/bench.py --only losses --rounds 5
-    python benchmarks/bench.py --skip book,site --baseline 8b0dff2
+    python benchmarks/bench.py --only losses --rounds 5 --no-baseline
+    python benchmarks/bench.py --skip book,site
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT))  # lossutils from this tree, whatever the venv installed
 
 import bench_book  # noqa: E402
 import bench_notebooks  # noqa: E402
@@ -46,6 +47,9 @@ import bench_site  # noqa: E402
 import report  # noqa: E402
 
 PARTS = ("losses", "notebooks", "book", "site")
+#: The last revision whose losses autograd differentiated through every elementary step:
+#: the "before" of the losses' table.
+BASELINE = "8b0dff2"
 
 
 def _run(command: list[str], **kwargs) -> str:
@@ -130,9 +134,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=15, help="timing rounds per loss")
     parser.add_argument("--threads", type=int, default=1, help="torch's threads for losses")
     parser.add_argument(
-        "--baseline", default=None, metavar="REF",
-        help="also time the losses of this git revision (e.g. the one before a change)",
+        "--baseline", default=BASELINE, metavar="REF",
+        help="also time the losses of this git revision; default: %(default)s, the last "
+        "whose losses autograd differentiated",
     )  # fmt: skip
+    parser.add_argument("--no-baseline", action="store_true", help="do not time a baseline")
     parser.add_argument(
         "--site", default=None, type=Path,
         help="the built site to measure when the book part is not run (default _build/html)",
@@ -154,12 +160,16 @@ def main(argv: list[str] | None = None) -> int:
         if "losses" in chosen:
             print("losses: lossutils against torch.nn.functional", flush=True)
             results["losses"] = _stamp(losses_part(options, ROOT), measured_on)
-            if options.baseline:
+            if options.baseline and not options.no_baseline:
                 print(f"losses of lossutils at {options.baseline} (the baseline)", flush=True)
-                tree = baseline_tree(options.baseline, Path(directory) / "baseline")
-                results["baseline"] = _stamp(
-                    {**losses_part(options, tree), "ref": options.baseline}, measured_on
-                )
+                try:
+                    tree = baseline_tree(options.baseline, Path(directory) / "baseline")
+                except subprocess.CalledProcessError:
+                    print(f"  skipped: no revision {options.baseline} in this clone", flush=True)
+                else:
+                    results["baseline"] = _stamp(
+                        {**losses_part(options, tree), "ref": options.baseline}, measured_on
+                    )
         if "notebooks" in chosen:
             print("notebooks: strict nbval on the CPU, each against a trivial one", flush=True)
             results["notebooks"] = _stamp(bench_notebooks.measure(root=ROOT), measured_on)

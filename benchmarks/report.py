@@ -213,14 +213,15 @@ def _explanations(notes: dict | None) -> list[str]:
         "the formula needs the residual and the clipped residual written and read again, "
         "which no arrangement of elementary operations avoids.",
         "- **Validation that scans.** The range checks compared every element twice and "
-        "combined the results (three passes and two boolean tensors); each is now one "
-        "`torch.aminmax` pass and one transfer of the verdict to the host, and the "
-        "offending element is looked for only once it is known that one exists.",
+        "combined the results (three passes and two boolean tensors); each is now a min "
+        "and a max, which only read the tensor, and one transfer of the verdict to the "
+        "host, and the offending element is looked for only once it is known that one "
+        "exists.",
     ]
     if notes:
         lines.append(
             "- **The exponential.** torch's elementwise `exp` on this CPU takes "
-            f"{notes['exp_us']:.0f} µs for {notes['elements']:.0e} floats, `exp2` "
+            f"{notes['exp_us']:.0f} µs for {notes['elements']:,.0f} floats, `exp2` "
             f"{notes['exp2_us']:.0f} µs, and its fused `log_softmax` (which computes the "
             f"exponentials inside) {notes['log_softmax_us']:.0f} µs for the same logits; one "
             f"plain pass (a subtraction) takes {notes['sub_us']:.0f} µs. The softmax family "

@@ -9,6 +9,7 @@ backward was written out (``baseline`` rows), that ratio before and after.
 
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
@@ -103,4 +104,5 @@ def cost_figure(rows: list[dict], baseline: list[dict] | None = None) -> Figure:
             ylabel="",
         )
         ax.legend(loc="lower right")
+    plt.close(fig)  # shown once, as the value of the cell, not again by pyplot
     return fig
