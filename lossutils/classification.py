@@ -32,9 +32,10 @@ from ._validation import (
     check_same_shape,
     check_tensor,
     reduce,
+    reduce_product,
     upstream_per_element,
 )
-from .information import _exp, _LogSoftmax, _shifted_exponentials, _Softmax
+from .information import _exp, _LogSoftmax, _max_shift, _Softmax
 
 __all__ = [
     "binary_cross_entropy",
@@ -153,7 +154,11 @@ class _CrossEntropyIndices(torch.autograd.Function):
         y = torch.where(kept, target, 0).long()  # any valid index where ignored: masked below
         w_y = torch.where(kept, w[y], 0.0)
 
-        shift, exp_shifted, sum_exp = _shifted_exponentials(input, class_dim)
+        shift = _max_shift(input, class_dim)
+        shifted = input - shift
+        # e^{z - m}, written over z - m unless the smoothing term below still needs z - m
+        exp_shifted = _exp(shifted, inplace=label_smoothing == 0)
+        sum_exp = exp_shifted.sum(dim=class_dim, keepdim=True)
         # log q_{n,c} = (z_{n,c} - m_n) - log sum_k e^{z_{n,k} - m_n}, with the max m_n
         log_sum_shifted = sum_exp.log().squeeze(class_dim)
         z_y = input.gather(class_dim, y.unsqueeze(class_dim))
@@ -162,7 +167,7 @@ class _CrossEntropyIndices(torch.autograd.Function):
         if label_smoothing > 0:
             # -sum_c w_c log q_{n,c} = (sum_c w_c) log sum_k e^{z_k - m} - sum_c w_c (z_c - m):
             # a weighted sum over the classes, no (N, C) matrix of log q
-            w_dot_shifted = torch.tensordot(w, (input - shift).movedim(class_dim, 0), dims=1)
+            w_dot_shifted = torch.tensordot(w, shifted.movedim(class_dim, 0), dims=1)
             smooth = torch.where(kept, w.sum() * log_sum_shifted - w_dot_shifted, 0.0)
             loss = (1 - label_smoothing) * loss + label_smoothing / num_classes * smooth
 
@@ -206,13 +211,21 @@ class _CrossEntropyProbabilities(torch.autograd.Function):
     @staticmethod
     def forward(ctx, input, target, weight, reduction, label_smoothing):
         class_dim = _class_dim(input)
-        shift, exp_shifted, sum_exp = _shifted_exponentials(input, class_dim)
+        shift = _max_shift(input, class_dim)
+        shifted = input - shift  # z - m
+        exp_shifted = _exp(shifted)  # e^{z - m}, into a new tensor: shifted is kept
+        sum_exp = exp_shifted.sum(dim=class_dim, keepdim=True)
         u = _weighted_target(target, weight, label_smoothing, class_dim)
-        log_q = (input - shift).sub_(sum_exp.log())  # (z - m) - log sum_k e^{z_k - m}
-        loss = -log_q.mul_(u).sum(dim=class_dim)  # -sum_c u_{n,c} log q_{n,c}, over log q
         ctx.save_for_backward(input, target, weight, exp_shifted, sum_exp, shift, u)
         ctx.reduction, ctx.label_smoothing = reduction, label_smoothing
-        return reduce(loss, reduction)
+        # l_n = -sum_c u_{n,c} log q_{n,c} with -log q = log sum_k e^{z_k - m} - (z - m):
+        # no (N, C) matrix of log q is written
+        first = (u.sum(dim=class_dim, keepdim=True) * sum_exp.log()).squeeze(class_dim)
+        if reduction == "none":
+            return first - shifted.mul_(u).sum(dim=class_dim)
+        # summed over the samples as well, sum_{n,c} u (z - m) is one dot product
+        total = first.sum() - reduce_product(u, shifted, "sum")
+        return total / first.numel() if reduction == "mean" else total
 
     @staticmethod
     def backward(ctx, grad):
@@ -450,11 +463,14 @@ def cross_entropy(
 
     Notes
     -----
-    The log-probabilities come from :func:`log_softmax` (max shift, then log-sum-exp),
-    never from ``softmax(z).log()``: float32 logits of :math:`\pm 10^4` give a finite
-    loss and finite gradients :math:`(q_{n,c} - p_{n,c})` (times the weights). This is
-    the lesson's "softmax loss", :math:`L = -\sum_i p(x_i) \log S_i`, with its minus
-    sign.
+    The log-probabilities are those of :func:`log_softmax` (max shift, then
+    log-sum-exp), never ``softmax(z).log()``: float32 logits of :math:`\pm 10^4` give a
+    finite loss and finite gradients :math:`(q_{n,c} - p_{n,c})` (times the weights).
+    This is the lesson's "softmax loss", :math:`L = -\sum_i p(x_i) \log S_i`, with its
+    minus sign. The backward is that gradient written out, not autograd's pass through
+    each step; with class indices the forward needs :math:`\log q` only at the true
+    class (and, with label smoothing, a weighted sum over the classes), so the
+    :math:`(N, C)` matrix of log-probabilities is never written.
 
     See Also
     --------
@@ -731,8 +747,9 @@ def binary_cross_entropy_with_logits(
     :math:`e^{-|z|} \le 1` never overflows and :math:`\log(1 + \cdot)` is taken with
     ``log1p``, so float32 logits of :math:`\pm 10^4` give the exact loss
     (:math:`10^4` for a confident mistake, 0 for a confident success) and the gradient
-    :math:`w_n \left[ (p_c y_n + 1 - y_n) \sigma(z_n) - p_c y_n \right]`. The naive
-    ``binary_cross_entropy(torch.sigmoid(z), y)`` saturates at the clamp, 100.
+    :math:`w_n \left[ (p_c y_n + 1 - y_n) \sigma(z_n) - p_c y_n \right]`, which is what
+    the backward computes. The naive ``binary_cross_entropy(torch.sigmoid(z), y)``
+    saturates at the clamp, 100.
 
     See Also
     --------

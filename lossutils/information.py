@@ -68,7 +68,7 @@ def _exp(x: Tensor, *, inplace: bool = False) -> Tensor:
     """
     if inplace:
         return x.mul_(LOG2_E).exp2_()
-    return torch.exp2(x * LOG2_E)
+    return (x * LOG2_E).exp2_()  # in place on the new product only: autograd allows it
 
 
 def _shifted_exponentials(input: Tensor, dim: int | tuple[int, ...]) -> tuple[Tensor, ...]:
@@ -191,8 +191,9 @@ def logsumexp(input: Tensor, dim: int | tuple[int, ...], keepdim: bool = False) 
     -----
     After the shift by the max :math:`m` the largest term is :math:`e^0 = 1`, so the sum
     lies in :math:`[1, C]`: no overflow to ``inf``, no ``log(0)``. An infinite max is not
-    shifted, so that a row of :math:`-\infty` gives :math:`-\infty`, as in torch. The
-    gradient is :func:`softmax`.
+    shifted, so that a row of :math:`-\infty` gives :math:`-\infty`, as in torch. Over
+    an empty dimension the sum is 0 and the result :math:`-\infty`, as in torch. The
+    gradient is :func:`softmax`, max-shifted, and the backward computes exactly that.
 
     See Also
     --------
@@ -246,7 +247,9 @@ def softmax(input: Tensor, dim: int | None = None, *, dtype: torch.dtype | None 
     Shifting every logit by the same :math:`m` leaves the ratio unchanged and makes the
     largest exponential :math:`e^0 = 1`: no overflow for large logits. Very negative
     logits may underflow to a probability of exactly 0; use :func:`log_softmax` when the
-    log is wanted.
+    log is wanted. The backward is the derivative
+    :math:`\partial q_j / \partial z_c = q_j (\mathbb{1}\{j = c\} - q_c)` applied to the
+    upstream gradient. Over an empty dimension the result is empty, as in torch.
 
     See Also
     --------
@@ -306,7 +309,9 @@ def log_softmax(
     ``softmax(z).log()`` overflows for large logits and gives :math:`-\infty` where a
     probability underflows to 0. The log-sum-exp form does neither: a logit
     :math:`10^4` below the largest has log-probability :math:`-10^4`, not
-    :math:`-\infty`.
+    :math:`-\infty`. The backward is the derivative
+    :math:`\partial \log q_j / \partial z_c = \mathbb{1}\{j = c\} - q_c` applied to the
+    upstream gradient.
 
     See Also
     --------

@@ -101,9 +101,12 @@ class _HuberLoss(torch.autograd.Function):
         clipped = residual.clamp(-delta, delta)
         ctx.save_for_backward(input, target, clipped)
         ctx.reduction, ctx.delta, ctx.scale = reduction, delta, scale
-        # c (r - c/2): r^2 / 2 inside [-delta, delta], delta (|r| - delta / 2) beyond;
-        # r - c/2 is written over r, which is not needed again
-        loss = reduce_product(clipped, residual.sub_(clipped, alpha=0.5), reduction)
+        # c (r - c/2) = c r - c^2 / 2: r^2 / 2 inside [-delta, delta], delta (|r| - delta / 2)
+        # beyond; summed as two dot products, which write no tensor of losses
+        loss = (
+            reduce_product(clipped, residual, reduction)
+            - reduce_product(clipped, clipped, reduction) / 2
+        )
         return loss if scale == 1 else scale * loss
 
     @staticmethod
