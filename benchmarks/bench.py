@@ -19,6 +19,7 @@ own date), so that one part can be measured again quickly::
 
     python benchmarks/bench.py --only losses --rounds 5 --no-baseline
     python benchmarks/bench.py --skip book,site
+    python benchmarks/bench.py --only notebooks --notebooks-from 8a3b4a0
 """
 
 from __future__ import annotations
@@ -112,15 +113,23 @@ def losses_part(options: argparse.Namespace, lossutils_root: Path) -> dict:
             "--rounds", str(options.rounds), "--threads", str(options.threads), "--profile",
         ]  # fmt: skip
         env = {**os.environ, "PYTHONPATH": str(lossutils_root)}
-        subprocess.run(command, check=True, env=env, cwd=ROOT)
+        done = subprocess.run(command, env=env, cwd=ROOT, stderr=subprocess.PIPE, text=True)
+        # the profiler's own start and stop lines are left out
+        errors = [line for line in done.stderr.splitlines() if not line.startswith("USDT:")]
+        if errors:
+            print("\n".join(errors), file=sys.stderr)
+        done.check_returncode()
         return json.loads(out.read_text())
 
 
-def baseline_tree(ref: str, directory: Path) -> Path:
-    """``lossutils`` as it was at the git revision ``ref``, extracted into ``directory``."""
+def baseline_tree(ref: str, directory: Path, *paths: str) -> Path:
+    """``paths`` (default ``lossutils``) as they were at the git revision ``ref``.
+
+    Extracted into ``directory``; ``"."`` extracts the whole tree.
+    """
     archive = subprocess.run(
-        ["git", "archive", "--format=tar", ref, "lossutils"], cwd=ROOT, check=True,
-        capture_output=True,
+        ["git", "archive", "--format=tar", ref, *(paths or ("lossutils",))], cwd=ROOT,
+        check=True, capture_output=True,
     ).stdout  # fmt: skip
     with tarfile.open(fileobj=BytesIO(archive)) as tar:
         tar.extractall(directory, filter="data")
@@ -142,6 +151,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--site", default=None, type=Path,
         help="the built site to measure when the book part is not run (default _build/html)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--notebooks-from", default=None, metavar="REF",
+        help="time the notebooks (and lossutils) of this git revision instead of the tree's",
     )  # fmt: skip
     parser.add_argument("--output", default=HERE, type=Path, help="where to write the report")
     options = parser.parse_args(argv)
@@ -172,7 +185,13 @@ def main(argv: list[str] | None = None) -> int:
                     )
         if "notebooks" in chosen:
             print("notebooks: strict nbval on the CPU, each against a trivial one", flush=True)
-            results["notebooks"] = _stamp(bench_notebooks.measure(root=ROOT), measured_on)
+            tree, origin = ROOT, {}
+            if options.notebooks_from:
+                tree = baseline_tree(options.notebooks_from, Path(directory) / "tree", ".")
+                origin = {"tree": options.notebooks_from}
+            results["notebooks"] = _stamp(
+                {**bench_notebooks.measure(root=tree), **origin}, measured_on
+            )
         if "book" in chosen:
             print("book: make book in a temporary copy of the tree", flush=True)
             site = Path(directory) / "site"

@@ -119,10 +119,11 @@ class _LogSoftmax(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, input, dim):
-        shift, _, sum_exp = _shifted_exponentials(input, dim)
+        shifted = input - _max_shift(input, dim)
+        sum_exp = _exp(shifted).sum(dim=dim, keepdim=True)
         # (z_j - m) - log sum_c e^{z_c - m}: the shift first, so that nothing of z_j - m
         # is lost to the rounding of a large m + log sum
-        log_q = (input - shift).sub_(sum_exp.log())
+        log_q = shifted.sub_(sum_exp.log())
         ctx.dim = dim
         ctx.save_for_backward(log_q)
         return log_q
@@ -140,20 +141,23 @@ class _LogSumExp(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, input, dim, keepdim):
-        shift, _, sum_exp = _shifted_exponentials(input, dim)
+        shift, exp_shifted, sum_exp = _shifted_exponentials(input, dim)
         result = shift + sum_exp.log()
         ctx.dim, ctx.keepdim = dim, keepdim
-        ctx.save_for_backward(input)
+        ctx.save_for_backward(input, exp_shifted, sum_exp)
         return result if keepdim else result.squeeze(dim)
 
     @staticmethod
     def backward(ctx, grad):
-        (input,) = ctx.saved_tensors
+        input, exp_shifted, sum_exp = ctx.saved_tensors
         if not ctx.keepdim:
             grad = _keep_dims(grad, ctx.dim, input.dim())
-        # d logsumexp / dz_c = q_c, the max-shifted softmax: exp(z - logsumexp(z)) would
-        # inherit the rounding of a large logsumexp in float32
-        return grad * _Softmax.apply(input, ctx.dim), None, None
+        # d logsumexp / dz_c = q_c = e^{z_c - m} / sum_k e^{z_k - m}, the max-shifted
+        # softmax (exp(z - logsumexp(z)) would inherit the rounding of a large logsumexp);
+        # for a second derivative computed again from z, so that its derivative reaches z
+        if torch.is_grad_enabled():
+            return grad * _Softmax.apply(input, ctx.dim), None, None
+        return exp_shifted * (grad / sum_exp), None, None
 
 
 def logsumexp(input: Tensor, dim: int | tuple[int, ...], keepdim: bool = False) -> Tensor:
