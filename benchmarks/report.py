@@ -118,7 +118,9 @@ def _losses_section(results: dict) -> list[str]:
         "(see `KEEP_FREED_MEMORY` in bench_losses.py). Peak memory is the most bytes "
         "allocated at once during one call. Forward + backward differentiates the first "
         "argument with `torch.autograd.grad`. The limits hold for the losses of the issue; "
-        "the building blocks below them are shown for reference.",
+        "the building blocks below them are shown for reference. The machine may be "
+        "shared: a ratio close to its limit can land on either side of it from one run to "
+        "the next.",
         "",
     ]
     header = (
@@ -193,12 +195,13 @@ def _where_the_time_went(results: dict) -> list[str]:
             f"{profile['lossutils']['operators']:.0f} | {top} |"
         )
     notes = results["losses"].get("kernels")
+    baseline_notes = results.get("baseline", {}).get("kernels")
     lines += [""]
-    lines += _explanations(notes)
+    lines += _explanations(notes, baseline_notes)
     return lines
 
 
-def _explanations(notes: dict | None) -> list[str]:
+def _explanations(notes: dict | None, baseline_notes: dict | None = None) -> list[str]:
     lines = [
         "What the profiles show, and what was done about each:",
         "",
@@ -217,7 +220,11 @@ def _explanations(notes: dict | None) -> list[str]:
         "(N, C) matrix of log-probabilities. What is left is the price of not fusing: for "
         "the Huber and smooth L1 losses, torch's kernel is one pass over the inputs, while "
         "the formula needs the residual and the clipped residual written and read again, "
-        "which no arrangement of elementary operations avoids.",
+        "which no arrangement of elementary operations avoids. The cross-entropy with "
+        "probability targets reads its (N, C) target four times (its min and its max for "
+        "the range check, its row sums, its dot product with z - m) where torch reads it "
+        "once and checks nothing, and writes z - m and the exponentials, which its "
+        "backward needs.",
         "- **Validation that scans.** The range checks compared every element twice and "
         "combined the results (three passes and two boolean tensors); each is now a min "
         "and a max, which only read the tensor, and one transfer of the verdict to the "
@@ -234,15 +241,24 @@ def _explanations(notes: dict | None) -> list[str]:
             "computes e^x as 2^(x log2 e), the same number to rounding."
         )
     faults = (notes or {}).get("page_faults")
+    before = (baseline_notes or {}).get("page_faults")
     if faults:
-        lines.append(
+        sentence = (
             "- **The allocator.** With glibc's default settings, a large temporary is "
             "returned to the system when freed and its pages fault in again at the next "
-            f"call: under those settings the Huber loss's forward + backward costs "
-            f"{faults['lossutils_faults']:.0f} page faults and {faults['lossutils_us']:.0f} µs "
-            f"per call, torch's {faults['torch_faults']:.0f} and {faults['torch_us']:.0f} µs. "
-            "The timings above keep freed memory (as a caching allocator does), so that "
-            "they measure the losses rather than the allocator's history."
+            "call, so a chain of temporaries pays for page faults. Under those settings the "
+            f"Huber loss's forward + backward costs {faults['lossutils_faults']:.1f} page "
+            f"faults and {faults['lossutils_us']:.0f} µs per call now, torch's "
+            f"{faults['torch_faults']:.1f} and {faults['torch_us']:.0f} µs"
+        )
+        if before:
+            sentence += (
+                f"; before, {before['lossutils_faults']:.0f} page faults and "
+                f"{before['lossutils_us']:.0f} µs"
+            )
+        lines.append(
+            sentence + ". The timings above keep freed memory (as a caching allocator "
+            "does), so that they measure the losses rather than the allocator's history."
         )
     return lines + [""]
 
