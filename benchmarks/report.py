@@ -402,7 +402,7 @@ def notebook_figure(notebooks: dict):
         xlabel="seconds",
         ylabel="",
     )
-    ax.legend(loc="lower right")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2)  # below the bars
     return fig
 
 

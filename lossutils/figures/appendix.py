@@ -79,13 +79,14 @@ def cost_figure(rows: list[dict], baseline: list[dict] | None = None) -> Figure:
     ax.set_yticks(positions, labels)
     ax.grid(axis="y", visible=False)
     ax.set_xlim(0, max(2.4, float(np.nanmax([row["ratio"] for row in rows])) * 1.08))
+    shown_limits = " and ".join(f"{limit:g}" for _, limit in sorted(limits.items()))
     label_axes(
         ax,
-        title="lossutils time / torch time (dashed: the limits, 1.5 and 2)",
+        title=f"lossutils time / torch time (dashed: the limits, {shown_limits})",
         xlabel="ratio (1 = as fast as torch)",
         ylabel="",
     )
-    ax.legend(loc="lower right")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)  # below the bars
 
     if baseline:
         ax = axes[1]
@@ -95,6 +96,10 @@ def cost_figure(rows: list[dict], baseline: list[dict] | None = None) -> Figure:
         ax.barh(positions - bar / 2, after, height=bar, color=COLORS["highlight"], label="now")
         ax.axvline(2.0, color=COLORS["highlight"], linestyle="--", linewidth=1.2)
         ax.set_xscale("log")
+        low, high = ax.get_xlim()
+        ticks = [t for t in (0.5, 1, 2, 5, 10, 20, 50, 100) if low <= t <= high]
+        ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+        ax.minorticks_off()
         ax.set_yticks(positions, labels)
         ax.grid(axis="y", visible=False)
         label_axes(
@@ -103,6 +108,6 @@ def cost_figure(rows: list[dict], baseline: list[dict] | None = None) -> Figure:
             xlabel="lossutils time / torch time (log scale)",
             ylabel="",
         )
-        ax.legend(loc="lower right")
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)  # below the bars
     plt.close(fig)  # shown once, as the value of the cell, not again by pyplot
     return fig
