@@ -81,12 +81,14 @@ def measure_page(browser, base: str, page_path: str) -> dict:
     page.on("requestfailed", lambda request: failed.append(request))
     try:
         page.goto(base + page_path, wait_until="load", timeout=60_000)
+        # a page that redirects (index.html) is measured where it lands
+        page.wait_for_load_state("networkidle", timeout=30_000)
         timing = page.evaluate(
             "() => { const n = performance.getEntriesByType('navigation')[0];"
             " return {load: n.loadEventEnd, dom: n.domContentLoadedEventEnd}; }"
         )
-        page.wait_for_load_state("networkidle", timeout=30_000)
-        status = "loaded"
+        landed = page.url.removeprefix(base)
+        status = "loaded" if landed == page_path else f"redirected to {landed}"
     except Exception as error:  # a page that does not load is a row, not a crash
         timing, status = {"load": None, "dom": None}, f"failed: {type(error).__name__}"
     transferred = 0
