@@ -89,8 +89,11 @@ lab: $(STAMP)
 execute: $(STAMP)
 	$(BIN)/python scripts/execute_notebooks.py notebooks/*.ipynb
 
-bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_losses.py
+# What the course costs (a benchmark, not a test: nothing in `make test` depends on a
+# timing): writes benchmarks/REPORT.md, results.json (read by the appendix) and figures.
+# One part at a time: make bench BENCH_OPTIONS="--only losses" (see benchmarks/bench.py).
+bench: $(STAMP) $(CHROMIUM)
+	$(BIN)/python benchmarks/bench.py $(BENCH_OPTIONS)
 
 clean:
 	rm -rf _build

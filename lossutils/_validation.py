@@ -8,6 +8,14 @@ says what is wrong. The helpers return nothing; they only raise.
 
 The reduction is the last line of every loss: the per-sample losses
 :math:`L = \\{l_1, \\dots, l_N\\}` become ``mean(L)``, ``sum(L)``, or stay as they are.
+A loss whose backward is written from its derivative (a ``torch.autograd.Function``)
+starts that backward from :func:`upstream_per_element`, the gradient that the reduction
+hands to each :math:`l_n`.
+
+The checks cost little next to the loss: each is a shape comparison, or a min and a max
+of a tensor (two passes that only read it, faster on the CPU than one ``aminmax``, and
+no boolean tensor written) and one transfer of the verdict to the host; the element
+that breaks a rule is looked for only once it is known that one does.
 """
 
 from __future__ import annotations
@@ -58,6 +66,42 @@ def reduce(loss: Tensor, reduction: str) -> Tensor:
     if reduction == "sum":
         return loss.sum()
     return loss
+
+
+def reduce_product(a: Tensor, b: Tensor, reduction: str) -> Tensor:
+    """``reduce(a * b, reduction)``; summed, without writing ``a * b`` (a dot product).
+
+    ``a`` and ``b`` have the same shape. The mean and the sum of the product are taken
+    in one pass over ``a`` and ``b``, as :func:`torch.dot`, instead of one pass to write
+    the products and another to add them up.
+
+    Examples
+    --------
+    >>> r = torch.tensor([1.0, -2.0, 3.0])
+    >>> reduce_product(r, r, "mean"), reduce_product(r, r, "none")
+    (tensor(4.6667), tensor([1., 4., 9.]))
+    """
+    check_reduction(reduction)
+    if reduction == "none":
+        return a * b
+    total = torch.dot(a.reshape(-1), b.reshape(-1))
+    return total / a.numel() if reduction == "mean" else total
+
+
+def upstream_per_element(grad: Tensor, reduction: str, count: int) -> Tensor:
+    r"""The gradient the reduction hands to each unreduced loss :math:`l_n`.
+
+    ``grad`` is the gradient of the reduced loss :math:`\ell`; with ``count`` losses,
+    :math:`\partial \ell / \partial l_n` is ``grad / count`` for ``'mean'`` and ``grad``
+    for ``'sum'`` (a scalar either way, broadcast by the caller); for ``'none'``,
+    ``grad`` already holds one value per loss.
+
+    Examples
+    --------
+    >>> upstream_per_element(torch.tensor(1.0), "mean", 4)
+    tensor(0.2500)
+    """
+    return grad / count if reduction == "mean" else grad
 
 
 def check_tensor(value: object, name: str, caller: str) -> None:
@@ -130,8 +174,11 @@ def check_in_range(
     ...
     ValueError: binary_cross_entropy: input must lie in [0, 1], found 1.5
     """
-    outside = (value < low) | (value > high)
-    if outside.any():
+    if value.numel() == 0:
+        return
+    smallest, largest = value.amin(), value.amax()  # read only; the verdict is one transfer
+    if bool((smallest < low) | (largest > high)):
+        outside = (value < low) | (value > high)
         first = value[outside].flatten()[0].item()
         raise ValueError(f"{caller}: {name} must lie in [{low:g}, {high:g}], found {first:g}")
 
@@ -155,8 +202,15 @@ or ignore_index=-100)
             f"{caller}: class-index targets must be an integer tensor, got {target.dtype} "
             "(use .long(); class probabilities go to cross_entropy with the input's shape)"
         )
+    if target.numel() == 0:
+        return
+    # the smallest and largest class, ignore_index counted as class 0; one transfer
+    classes = torch.where(target == ignore_index, 0, target)
+    smallest, largest = classes.amin(), classes.amax()
+    if not bool((smallest < 0) | (largest >= num_classes)):
+        return
     valid = ((target >= 0) & (target < num_classes)) | (target == ignore_index)
-    if not valid.all():
+    if not valid.all():  # (with no class at all, every target may still be ignored)
         first = target[~valid].flatten()[0].item()
         raise IndexError(
             f"{caller}: class index {first} is out of range for {num_classes} classes "

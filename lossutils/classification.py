@@ -6,6 +6,14 @@ semantics: :func:`nll_loss` and :func:`cross_entropy` for :math:`C` classes (log
 :func:`binary_cross_entropy` and :func:`binary_cross_entropy_with_logits` for one
 yes/no question per element. :func:`zero_one_loss` is the course's own: it counts the
 mistakes of predicted labels, and has no useful gradient.
+
+:func:`cross_entropy` and :func:`binary_cross_entropy_with_logits` compute their forward
+from the formula in their docstring and their backward from its derivative (a
+:class:`torch.autograd.Function`): :math:`(q - p)` times the weights for the
+cross-entropy, :math:`\sigma(z) - y` for the binary one. The backward is written with
+differentiable operations, so that a second derivative works too. The cross-entropy with
+class indices never writes the :math:`(N, C)` matrix of log-probabilities: each term
+needs :math:`\log q` only at the true class, or a weighted sum over the classes.
 """
 
 from __future__ import annotations
@@ -24,8 +32,10 @@ from ._validation import (
     check_same_shape,
     check_tensor,
     reduce,
+    reduce_product,
+    upstream_per_element,
 )
-from .information import log_softmax
+from .information import _exp, _LogSoftmax, _max_shift, _Softmax
 
 __all__ = [
     "binary_cross_entropy",
@@ -79,16 +89,11 @@ def _check_index_target(
 
 
 def _index_target_loss(
-    log_q: Tensor,
-    target: Tensor,
-    weight: Tensor | None,
-    ignore_index: int,
-    label_smoothing: float = 0.0,
+    log_q: Tensor, target: Tensor, weight: Tensor | None, ignore_index: int
 ) -> tuple[Tensor, Tensor]:
-    r"""Per-sample loss :math:`l_n` and weight :math:`w_{y_n}` (0 where ignored).
+    r"""Per-sample loss :math:`l_n = -w_{y_n} \log q_{n, y_n}` and weight :math:`w_{y_n}`.
 
-    :math:`l_n = -w_{y_n} \log q_{n, y_n}`, mixed with the smoothing term
-    :math:`-\sum_c w_c \log q_{n, c}` when ``label_smoothing`` is positive.
+    Both are 0 where the target is ``ignore_index``.
     """
     class_dim = _class_dim(log_q)
     num_classes = log_q.shape[class_dim]
@@ -97,12 +102,7 @@ def _index_target_loss(
     y = torch.where(kept, target, 0).long()  # any valid index where ignored: masked below
     log_q_y = log_q.gather(class_dim, y.unsqueeze(class_dim)).squeeze(class_dim)
     w_y = torch.where(kept, w[y], 0.0)
-    loss = torch.where(kept, -w_y * log_q_y, 0.0)
-    if label_smoothing > 0:
-        w_c = w.view([num_classes if d == class_dim else 1 for d in range(log_q.dim())])
-        smooth = torch.where(kept, -(w_c * log_q).sum(dim=class_dim), 0.0)
-        loss = (1 - label_smoothing) * loss + label_smoothing / num_classes * smooth
-    return loss, w_y
+    return torch.where(kept, -w_y * log_q_y, 0.0), w_y
 
 
 def _weighted_reduce(loss: Tensor, w_y: Tensor, reduction: str) -> Tensor:
@@ -110,6 +110,166 @@ def _weighted_reduce(loss: Tensor, w_y: Tensor, reduction: str) -> Tensor:
     if reduction == "mean":
         return loss.sum() / w_y.sum()
     return reduce(loss, reduction)
+
+
+def _class_view(w: Tensor, class_dim: int, ndim: int) -> Tensor:
+    """A ``(C,)`` vector shaped to broadcast along the class dimension of the input."""
+    return w.view([-1 if d == class_dim else 1 for d in range(ndim)])
+
+
+def _softmax_times(scale: Tensor, input: Tensor, exp_shifted: Tensor, sum_exp: Tensor) -> Tensor:
+    r""":math:`q_{n,c} \, s_n`: the softmax of the logits times a ``scale`` per sample.
+
+    ``scale`` has the class dimension kept (size 1). From the exponentials
+    :math:`e^{z - m}` and their sum that the forward saved, in one pass; for a second
+    derivative (``create_graph=True``: grad mode is on in the backward), from the logits
+    again, so that the softmax's own derivative reaches them (a saved tensor is a
+    constant to autograd).
+    """
+    if torch.is_grad_enabled():
+        return _Softmax.apply(input, _class_dim(input)) * scale
+    return exp_shifted * (scale / sum_exp)
+
+
+class _CrossEntropyIndices(torch.autograd.Function):
+    r"""Cross-entropy with class indices; the backward is its derivative.
+
+    With :math:`v_n = (1 - \varepsilon) w_{y_n}` for a kept sample (0 for an ignored
+    one), the gradient of :math:`l_n` with respect to the logits is
+
+    .. math::
+        \frac{\partial l_n}{\partial z_{n,c}}
+        = \Big(v_n + \frac{\varepsilon}{C} \sum_k w_k\Big) q_{n,c}
+          - v_n \mathbb{1}\{c = y_n\} - \frac{\varepsilon}{C} w_c ,
+
+    from :math:`\partial (-\log q_{n,k}) / \partial z_{n,c} = q_{n,c} - \mathbb{1}\{c = k\}`.
+    """
+
+    @staticmethod
+    def forward(ctx, input, target, weight, ignore_index, reduction, label_smoothing):
+        class_dim = _class_dim(input)
+        num_classes = input.shape[class_dim]
+        w = input.new_ones(num_classes) if weight is None else weight
+        kept = target != ignore_index
+        y = torch.where(kept, target, 0).long()  # any valid index where ignored: masked below
+        w_y = torch.where(kept, w[y], 0.0)
+
+        shift = _max_shift(input, class_dim)
+        shifted = input - shift
+        # e^{z - m}, written over z - m unless the smoothing term below still needs z - m
+        exp_shifted = _exp(shifted, inplace=label_smoothing == 0)
+        sum_exp = exp_shifted.sum(dim=class_dim, keepdim=True)
+        # log q_{n,c} = (z_{n,c} - m_n) - log sum_k e^{z_{n,k} - m_n}, with the max m_n
+        log_sum_shifted = sum_exp.log().squeeze(class_dim)
+        z_y = input.gather(class_dim, y.unsqueeze(class_dim))
+        log_q_y = (z_y - shift).squeeze(class_dim) - log_sum_shifted
+        loss = torch.where(kept, -w_y * log_q_y, 0.0)  # -w_{y_n} log q_{n,y_n}
+        if label_smoothing > 0:
+            # -sum_c w_c log q_{n,c} = (sum_c w_c) log sum_k e^{z_k - m} - sum_c w_c (z_c - m):
+            # a weighted sum over the classes, no (N, C) matrix of log q
+            w_dot_shifted = torch.tensordot(w, shifted.movedim(class_dim, 0), dims=1)
+            smooth = torch.where(kept, w.sum() * log_sum_shifted - w_dot_shifted, 0.0)
+            loss = (1 - label_smoothing) * loss + label_smoothing / num_classes * smooth
+
+        ctx.save_for_backward(input, y, kept, w, w_y, exp_shifted, sum_exp)
+        ctx.reduction, ctx.label_smoothing = reduction, label_smoothing
+        if reduction == "mean":  # torch's weighted mean: sum_n l_n / sum_n w_{y_n}
+            return loss.sum() / w_y.sum()
+        return reduce(loss, reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        input, y, kept, w, w_y, exp_shifted, sum_exp = ctx.saved_tensors
+        class_dim, smoothing = _class_dim(input), ctx.label_smoothing
+        num_classes = input.shape[class_dim]
+        # the gradient that reaches each l_n (0 where the target is ignored)
+        upstream = grad / w_y.sum() if ctx.reduction == "mean" else grad
+        upstream = torch.where(kept, upstream, 0.0).unsqueeze(class_dim)
+        v = (1 - smoothing) * w_y.unsqueeze(class_dim) * upstream
+        every_class = v + smoothing / num_classes * w.sum() * upstream
+        grad_input = _softmax_times(every_class, input, exp_shifted, sum_exp)
+        grad_input = grad_input.scatter_add_(class_dim, y.unsqueeze(class_dim), -v)
+        if smoothing > 0:
+            w_c = _class_view(w, class_dim, input.dim())
+            grad_input = grad_input - smoothing / num_classes * upstream * w_c
+        return grad_input, None, None, None, None, None
+
+
+class _CrossEntropyProbabilities(torch.autograd.Function):
+    r"""Cross-entropy with class probabilities; the backward is its derivative.
+
+    With :math:`u_{n,c} = w_c \tilde p_{n,c}` (the weighted, smoothed target),
+
+    .. math::
+        \frac{\partial l_n}{\partial z_{n,c}} = \Big(\sum_k u_{n,k}\Big) q_{n,c} - u_{n,c},
+        \quad
+        \frac{\partial l_n}{\partial p_{n,c}} = -(1 - \varepsilon) w_c \log q_{n,c},
+        \quad
+        \frac{\partial l_n}{\partial w_c} = -\tilde p_{n,c} \log q_{n,c}.
+    """
+
+    @staticmethod
+    def forward(ctx, input, target, weight, reduction, label_smoothing):
+        class_dim = _class_dim(input)
+        shift = _max_shift(input, class_dim)
+        shifted = input - shift  # z - m
+        exp_shifted = _exp(shifted)  # e^{z - m}, into a new tensor: shifted is kept
+        sum_exp = exp_shifted.sum(dim=class_dim, keepdim=True)
+        u = _weighted_target(target, weight, label_smoothing, class_dim)
+        ctx.save_for_backward(input, target, weight, exp_shifted, sum_exp, shift, u)
+        ctx.reduction, ctx.label_smoothing = reduction, label_smoothing
+        # l_n = -sum_c u_{n,c} log q_{n,c} with -log q = log sum_k e^{z_k - m} - (z - m):
+        # no (N, C) matrix of log q is written
+        first = (u.sum(dim=class_dim, keepdim=True) * sum_exp.log()).squeeze(class_dim)
+        if reduction == "none":
+            return first - shifted.mul_(u).sum(dim=class_dim)
+        # summed over the samples as well, sum_{n,c} u (z - m) is one dot product
+        total = first.sum() - reduce_product(u, shifted, "sum")
+        return total / first.numel() if reduction == "mean" else total
+
+    @staticmethod
+    def backward(ctx, grad):
+        input, target, weight, exp_shifted, sum_exp, shift, u = ctx.saved_tensors
+        class_dim, smoothing = _class_dim(input), ctx.label_smoothing
+        num_samples = input.numel() // input.shape[class_dim]
+        upstream = upstream_per_element(grad, ctx.reduction, num_samples)
+        if ctx.reduction == "none":
+            upstream = upstream.unsqueeze(class_dim)
+        if torch.is_grad_enabled():  # a second derivative: u from the inputs again
+            u = _weighted_target(target, weight, smoothing, class_dim)
+        sum_u = u.sum(dim=class_dim, keepdim=True)
+        grad_input = _softmax_times(sum_u * upstream, input, exp_shifted, sum_exp)
+        grad_input = grad_input.addcmul_(u, upstream, value=-1)  # - u_{n,c} times upstream
+        grad_target = grad_weight = None
+        if ctx.needs_input_grad[1] or ctx.needs_input_grad[2]:
+            if torch.is_grad_enabled():
+                log_q = _LogSoftmax.apply(input, class_dim)
+            else:
+                log_q = (input - shift).sub_(sum_exp.log())
+            minus_log_q = -log_q * upstream
+            if ctx.needs_input_grad[1]:
+                w_c = 1.0 if weight is None else _class_view(weight, class_dim, input.dim())
+                grad_target = (1 - smoothing) * w_c * minus_log_q
+            if ctx.needs_input_grad[2]:
+                p = _weighted_target(target, None, smoothing, class_dim)
+                w_c_shape = _class_view(weight, class_dim, input.dim()).shape
+                grad_weight = (p * minus_log_q).sum_to_size(w_c_shape).reshape(weight.shape)
+        return grad_input, grad_target, grad_weight, None, None
+
+
+def _weighted_target(
+    target: Tensor, weight: Tensor | None, label_smoothing: float, class_dim: int
+) -> Tensor:
+    r"""The weighted, smoothed target :math:`u_{n,c} = w_c \tilde p_{n,c}`.
+
+    :math:`\tilde p = (1 - \varepsilon) p + \varepsilon / C`.
+    """
+    p = target
+    if label_smoothing > 0:
+        p = (1 - label_smoothing) * target + label_smoothing / target.shape[class_dim]
+    if weight is None:
+        return p
+    return _class_view(weight, class_dim, target.dim()) * p
 
 
 def nll_loss(
@@ -303,11 +463,14 @@ def cross_entropy(
 
     Notes
     -----
-    The log-probabilities come from :func:`log_softmax` (max shift, then log-sum-exp),
-    never from ``softmax(z).log()``: float32 logits of :math:`\pm 10^4` give a finite
-    loss and finite gradients :math:`(q_{n,c} - p_{n,c})` (times the weights). This is
-    the lesson's "softmax loss", :math:`L = -\sum_i p(x_i) \log S_i`, with its minus
-    sign.
+    The log-probabilities are those of :func:`log_softmax` (max shift, then
+    log-sum-exp), never ``softmax(z).log()``: float32 logits of :math:`\pm 10^4` give a
+    finite loss and finite gradients :math:`(q_{n,c} - p_{n,c})` (times the weights).
+    This is the lesson's "softmax loss", :math:`L = -\sum_i p(x_i) \log S_i`, with its
+    minus sign. The backward is that gradient written out, not autograd's pass through
+    each step; with class indices the forward needs :math:`\log q` only at the true
+    class (and, with label smoothing, a weighted sum over the classes), so the
+    :math:`(N, C)` matrix of log-probabilities is never written.
 
     See Also
     --------
@@ -337,18 +500,16 @@ def cross_entropy(
     else:
         _check_index_target(input, target, weight, ignore_index, "cross_entropy")
 
-    log_q = log_softmax(input, dim=class_dim)
-    if not probability_target:
-        loss, w_y = _index_target_loss(log_q, target, weight, ignore_index, label_smoothing)
-        return _weighted_reduce(loss, w_y, reduction)
-    p = (1 - label_smoothing) * target + label_smoothing / num_classes
-    w_c = (
-        1.0
-        if weight is None
-        else weight.view([num_classes if d == class_dim else 1 for d in range(input.dim())])
+    if probability_target:
+        return _CrossEntropyProbabilities.apply(input, target, weight, reduction, label_smoothing)
+    if weight is not None and weight.requires_grad:
+        raise ValueError(
+            "cross_entropy: with class-index targets there is no gradient with respect to "
+            "weight (torch has none either); pass weight.detach()"
+        )
+    return _CrossEntropyIndices.apply(
+        input, target, weight, ignore_index, reduction, label_smoothing
     )
-    loss = -(w_c * p * log_q).sum(dim=class_dim)
-    return reduce(loss, reduction)
 
 
 def _clamped_log(x: Tensor) -> Tensor:
@@ -447,13 +608,76 @@ def binary_cross_entropy(
     return reduce(loss, reduction)
 
 
-def _softplus(z: Tensor) -> Tensor:
+def _softplus(z: Tensor, *, reuse: bool = False) -> Tensor:
     r""":math:`\log(1 + e^{z}) = \max(z, 0) + \log(1 + e^{-|z|})`, which never overflows.
 
     :math:`\max(z, 0)` is written :math:`(z + |z|) / 2` so that autograd's derivative
-    at :math:`z = 0` is :math:`1/2 = \sigma(0)`, the true one.
+    at :math:`z = 0` (in a second derivative) is :math:`1/2 = \sigma(0)`, the true one.
+    With ``reuse`` (where autograd records nothing: a forward, or a first backward) each
+    step writes over the temporary of the one before instead of making a new one, which
+    keeps fewer tensors in the cache; ``z`` itself is never written.
     """
-    return (z + z.abs()) / 2 + torch.log1p(torch.exp(-z.abs()))
+    if reuse:
+        return _exp(-z.abs(), inplace=True).log1p_().add_(z.clamp(min=0))
+    abs_z = z.abs()
+    return (z + abs_z) / 2 + torch.log1p(_exp(-abs_z))
+
+
+class _BCEWithLogits(torch.autograd.Function):
+    r"""Binary cross-entropy on logits; the backward is its derivative.
+
+    With :math:`s(z) = \operatorname{softplus}(z) = -\log(1 - \sigma(z))` and
+    :math:`-\log \sigma(z) = s(z) - z`,
+    :math:`l_n = w_n [p_c y_n (s(z_n) - z_n) + (1 - y_n) s(z_n)]` and
+
+    .. math::
+        \frac{\partial l_n}{\partial z_n} = w_n [(p_c y_n + 1 - y_n) \sigma(z_n) - p_c y_n],
+        \quad
+        \frac{\partial l_n}{\partial y_n} = w_n [p_c (s(z_n) - z_n) - s(z_n)],
+
+    :math:`\partial l_n / \partial w_n = l_n / w_n` and
+    :math:`\partial l_n / \partial p_c = w_n y_n (s(z_n) - z_n)`, summed over the elements
+    that share a weight.
+    """
+
+    @staticmethod
+    def forward(ctx, input, target, weight, pos_weight, reduction):
+        z, y = input, target
+        softplus_z = _softplus(z, reuse=True)
+        if pos_weight is None:  # y (s(z) - z) + (1 - y) s(z)
+            loss = softplus_z - y * z
+        else:
+            loss = pos_weight * y * (softplus_z - z) + (1 - y) * softplus_z
+        if weight is not None:
+            loss = weight * loss
+        ctx.save_for_backward(input, target, weight, pos_weight)
+        ctx.reduction = reduction
+        return reduce(loss, reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        z, y, weight, pos_weight = ctx.saved_tensors
+        upstream = upstream_per_element(grad, ctx.reduction, z.numel())
+        weighted = upstream if weight is None else weight * upstream
+        sigma = torch.sigmoid(z)
+        if pos_weight is None:
+            grad_input = (sigma - y) * weighted
+        else:
+            p_y = pos_weight * y
+            grad_input = ((p_y + 1 - y) * sigma - p_y) * weighted
+        grad_target = grad_weight = grad_pos_weight = None
+        if any(ctx.needs_input_grad[1:4]):
+            softplus_z = _softplus(z, reuse=not torch.is_grad_enabled())
+            minus_log_sigma = softplus_z - z
+            p_c = 1.0 if pos_weight is None else pos_weight
+            if ctx.needs_input_grad[1]:
+                grad_target = (p_c * minus_log_sigma - softplus_z) * weighted
+            if ctx.needs_input_grad[2]:
+                unweighted = p_c * y * minus_log_sigma + (1 - y) * softplus_z
+                grad_weight = (unweighted * upstream).sum_to_size(weight.shape)
+            if ctx.needs_input_grad[3]:
+                grad_pos_weight = (y * minus_log_sigma * weighted).sum_to_size(pos_weight.shape)
+        return grad_input, grad_target, grad_weight, grad_pos_weight, None
 
 
 def binary_cross_entropy_with_logits(
@@ -523,8 +747,9 @@ def binary_cross_entropy_with_logits(
     :math:`e^{-|z|} \le 1` never overflows and :math:`\log(1 + \cdot)` is taken with
     ``log1p``, so float32 logits of :math:`\pm 10^4` give the exact loss
     (:math:`10^4` for a confident mistake, 0 for a confident success) and the gradient
-    :math:`w_n \left[ (p_c y_n + 1 - y_n) \sigma(z_n) - p_c y_n \right]`. The naive
-    ``binary_cross_entropy(torch.sigmoid(z), y)`` saturates at the clamp, 100.
+    :math:`w_n \left[ (p_c y_n + 1 - y_n) \sigma(z_n) - p_c y_n \right]`, which is what
+    the backward computes. The naive ``binary_cross_entropy(torch.sigmoid(z), y)``
+    saturates at the clamp, 100.
 
     See Also
     --------
@@ -548,12 +773,7 @@ def binary_cross_entropy_with_logits(
     check_reduction(reduction)
     check_in_range(target, "target", caller)
 
-    z, y = input, target
-    p_c = 1.0 if pos_weight is None else pos_weight
-    loss = p_c * y * _softplus(-z) + (1 - y) * _softplus(z)
-    if weight is not None:
-        loss = weight * loss
-    return reduce(loss, reduction)
+    return _BCEWithLogits.apply(input, target, weight, pos_weight, reduction)
 
 
 def zero_one_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:

@@ -9,6 +9,12 @@ their ``torch`` namesakes, except that ``dim`` is required where torch would gue
 Every exponential here is taken after the max shift
 :math:`z_c - \max_k z_k`, so that no term exceeds :math:`e^0 = 1`: logits of
 :math:`\pm 10^4` in float32 stay finite.
+
+:func:`softmax`, :func:`log_softmax` and :func:`logsumexp` compute their forward from
+the formula in their docstring and their backward from its derivative (a
+:class:`torch.autograd.Function`), written with differentiable operations so that a
+second derivative works too; autograd would otherwise run the backward of every step of
+the max shift, the exponential, the sum and the log.
 """
 
 from __future__ import annotations
@@ -36,14 +42,122 @@ __all__ = [
 ]
 
 
+#: :math:`\log_2 e`, so that :math:`e^x = 2^{x \log_2 e}`.
+LOG2_E = 1 / math.log(2)
+
+
 def _max_shift(input: Tensor, dim: int | tuple[int, ...]) -> Tensor:
     """The max over ``dim`` (kept), with infinities replaced by 0 as torch does.
 
     The shift is a constant for the derivative: the shifted formulas do not depend on
-    it, so it is detached and autograd sees the plain formula.
+    it. Over an empty dimension there is no max; the shift is 0 there (the sum of no
+    terms, with the kept dimension's shape), and the sum of no exponentials is 0.
     """
+    if input.numel() == 0:
+        return input.detach().sum(dim=dim, keepdim=True)
     shift = input.detach().amax(dim=dim, keepdim=True)
     return torch.where(shift.isinf(), 0.0, shift)
+
+
+def _exp(x: Tensor, *, inplace: bool = False) -> Tensor:
+    r""":math:`e^x`, computed as :math:`2^{x \log_2 e}`; in place (in a forward) if asked.
+
+    The same number up to float rounding, and on the CPU torch's ``exp2`` kernel is
+    several times faster than its ``exp`` (benchmarks/REPORT.md): the exponentials are
+    most of the time of a softmax.
+    """
+    if inplace:
+        return x.mul_(LOG2_E).exp2_()
+    return (x * LOG2_E).exp2_()  # in place on the new product only: autograd allows it
+
+
+def _shifted_exponentials(input: Tensor, dim: int | tuple[int, ...]) -> tuple[Tensor, ...]:
+    r"""The max shift :math:`m`, :math:`e^{z_c - m}` and :math:`\sum_c e^{z_c - m}` (kept).
+
+    Every term is at most :math:`e^0 = 1` and the sum lies in :math:`[1, C]`. For the
+    forward of a :class:`torch.autograd.Function`, where nothing is recorded: the
+    exponentials are taken in place (see :func:`_exp`).
+    """
+    shift = _max_shift(input, dim)
+    # z - m first: exact near the max, where z log2 e - m log2 e would round each term
+    exp_shifted = _exp(input - shift, inplace=True)
+    return shift, exp_shifted, exp_shifted.sum(dim=dim, keepdim=True)
+
+
+def _keep_dims(reduced: Tensor, dim: int | tuple[int, ...], ndim: int) -> Tensor:
+    """``reduced`` with the dimensions ``dim`` of an ``ndim``-dimensional input put back."""
+    dims = (dim,) if isinstance(dim, int) else dim
+    for d in sorted(d % ndim for d in dims):
+        reduced = reduced.unsqueeze(d)
+    return reduced
+
+
+class _Softmax(torch.autograd.Function):
+    r""":math:`q_j = e^{z_j - m} / \sum_c e^{z_c - m}`; backward from
+    :math:`\partial q_j / \partial z_c = q_j (\mathbb{1}\{j = c\} - q_c)`."""
+
+    @staticmethod
+    def forward(ctx, input, dim):
+        _, exp_shifted, sum_exp = _shifted_exponentials(input, dim)
+        q = exp_shifted.div_(sum_exp)
+        ctx.dim = dim
+        ctx.save_for_backward(q)
+        return q
+
+    @staticmethod
+    def backward(ctx, grad):
+        (q,) = ctx.saved_tensors
+        # dL/dz_c = q_c dL/dq_c - q_c sum_j q_j dL/dq_j
+        grad_times_q = grad * q
+        total = grad_times_q.sum(dim=ctx.dim, keepdim=True)
+        return torch.addcmul(grad_times_q, q, total, value=-1), None
+
+
+class _LogSoftmax(torch.autograd.Function):
+    r""":math:`\log q_j = (z_j - m) - \log \sum_c e^{z_c - m}`; backward from
+    :math:`\partial \log q_j / \partial z_c = \mathbb{1}\{j = c\} - q_c`."""
+
+    @staticmethod
+    def forward(ctx, input, dim):
+        shifted = input - _max_shift(input, dim)
+        sum_exp = _exp(shifted).sum(dim=dim, keepdim=True)
+        # (z_j - m) - log sum_c e^{z_c - m}: the shift first, so that nothing of z_j - m
+        # is lost to the rounding of a large m + log sum
+        log_q = shifted.sub_(sum_exp.log())
+        ctx.dim = dim
+        ctx.save_for_backward(log_q)
+        return log_q
+
+    @staticmethod
+    def backward(ctx, grad):
+        (log_q,) = ctx.saved_tensors
+        # dL/dz_c = dL/dlog q_c - q_c sum_j dL/dlog q_j
+        total = grad.sum(dim=ctx.dim, keepdim=True)
+        return torch.addcmul(grad, _exp(log_q), total, value=-1), None
+
+
+class _LogSumExp(torch.autograd.Function):
+    r""":math:`m + \log \sum_c e^{z_c - m}`; backward from its derivative, the softmax."""
+
+    @staticmethod
+    def forward(ctx, input, dim, keepdim):
+        shift, exp_shifted, sum_exp = _shifted_exponentials(input, dim)
+        result = shift + sum_exp.log()
+        ctx.dim, ctx.keepdim = dim, keepdim
+        ctx.save_for_backward(input, exp_shifted, sum_exp)
+        return result if keepdim else result.squeeze(dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        input, exp_shifted, sum_exp = ctx.saved_tensors
+        if not ctx.keepdim:
+            grad = _keep_dims(grad, ctx.dim, input.dim())
+        # d logsumexp / dz_c = q_c = e^{z_c - m} / sum_k e^{z_k - m}, the max-shifted
+        # softmax (exp(z - logsumexp(z)) would inherit the rounding of a large logsumexp);
+        # for a second derivative computed again from z, so that its derivative reaches z
+        if torch.is_grad_enabled():
+            return grad * _Softmax.apply(input, ctx.dim), None, None
+        return exp_shifted * (grad / sum_exp), None, None
 
 
 def logsumexp(input: Tensor, dim: int | tuple[int, ...], keepdim: bool = False) -> Tensor:
@@ -81,8 +195,9 @@ def logsumexp(input: Tensor, dim: int | tuple[int, ...], keepdim: bool = False) 
     -----
     After the shift by the max :math:`m` the largest term is :math:`e^0 = 1`, so the sum
     lies in :math:`[1, C]`: no overflow to ``inf``, no ``log(0)``. An infinite max is not
-    shifted, so that a row of :math:`-\infty` gives :math:`-\infty`, as in torch. The
-    gradient is :func:`softmax`.
+    shifted, so that a row of :math:`-\infty` gives :math:`-\infty`, as in torch. Over
+    an empty dimension the sum is 0 and the result :math:`-\infty`, as in torch. The
+    gradient is :func:`softmax`, max-shifted, and the backward computes exactly that.
 
     See Also
     --------
@@ -96,10 +211,7 @@ def logsumexp(input: Tensor, dim: int | tuple[int, ...], keepdim: bool = False) 
     tensor(inf)
     """
     check_floating(input, "input", "logsumexp")
-    shift = _max_shift(input, dim)
-    log_sum = (input - shift).exp().sum(dim=dim, keepdim=True).log()
-    result = shift + log_sum
-    return result if keepdim else result.squeeze(dim)
+    return _LogSumExp.apply(input, dim, keepdim)
 
 
 def softmax(input: Tensor, dim: int | None = None, *, dtype: torch.dtype | None = None) -> Tensor:
@@ -139,7 +251,9 @@ def softmax(input: Tensor, dim: int | None = None, *, dtype: torch.dtype | None 
     Shifting every logit by the same :math:`m` leaves the ratio unchanged and makes the
     largest exponential :math:`e^0 = 1`: no overflow for large logits. Very negative
     logits may underflow to a probability of exactly 0; use :func:`log_softmax` when the
-    log is wanted.
+    log is wanted. The backward is the derivative
+    :math:`\partial q_j / \partial z_c = q_j (\mathbb{1}\{j = c\} - q_c)` applied to the
+    upstream gradient. Over an empty dimension the result is empty, as in torch.
 
     See Also
     --------
@@ -157,8 +271,7 @@ def softmax(input: Tensor, dim: int | None = None, *, dtype: torch.dtype | None 
     if dtype is not None:
         input = input.to(dtype)
     check_floating(input, "input", "softmax")
-    exp_shifted = (input - _max_shift(input, dim)).exp()
-    return exp_shifted / exp_shifted.sum(dim=dim, keepdim=True)
+    return _Softmax.apply(input, dim)
 
 
 def log_softmax(
@@ -200,7 +313,9 @@ def log_softmax(
     ``softmax(z).log()`` overflows for large logits and gives :math:`-\infty` where a
     probability underflows to 0. The log-sum-exp form does neither: a logit
     :math:`10^4` below the largest has log-probability :math:`-10^4`, not
-    :math:`-\infty`.
+    :math:`-\infty`. The backward is the derivative
+    :math:`\partial \log q_j / \partial z_c = \mathbb{1}\{j = c\} - q_c` applied to the
+    upstream gradient.
 
     See Also
     --------
@@ -218,8 +333,7 @@ def log_softmax(
     if dtype is not None:
         input = input.to(dtype)
     check_floating(input, "input", "log_softmax")
-    shifted = input - _max_shift(input, dim)
-    return shifted - shifted.exp().sum(dim=dim, keepdim=True).log()
+    return _LogSoftmax.apply(input, dim)
 
 
 def entropy(p: Tensor, dim: int = -1, base: float | None = None) -> Tensor:

@@ -5,14 +5,28 @@ Each loss compares a prediction :math:`\hat y_n` (``input``) with a target :math
 signature, defaults and semantics of its ``torch.nn.functional`` namesake. Two are the
 course's own: :func:`squared_loss`, the lesson's per-sample :math:`(F(x) - f(x))^2`,
 and :func:`mae_loss`, the lesson's name for :func:`l1_loss`.
+
+Each loss computes its forward from the formula its docstring states, and its backward
+from the derivative the docstring states too (a :class:`torch.autograd.Function`): left
+to autograd, the backward of ``(target - input) ** 2`` alone runs one kernel for each of
+the subtraction, the power and the mean, several passes over memory where the derivative
+:math:`-2 r_n / N` needs one. The backward is written with differentiable operations on
+the inputs, so a second derivative (``create_graph=True``) works as well.
 """
 
 from __future__ import annotations
 
-import torch  # noqa: F401  (the doctests use it)
+import torch
 from torch import Tensor
 
-from ._validation import check_floating, check_reduction, check_same_shape, reduce
+from ._validation import (
+    check_floating,
+    check_reduction,
+    check_same_shape,
+    reduce,
+    reduce_product,
+    upstream_per_element,
+)
 
 __all__ = [
     "huber_loss",
@@ -29,6 +43,81 @@ def _check_regression(input: Tensor, target: Tensor, reduction: str, caller: str
     check_floating(target, "target", caller)
     check_same_shape(input, target, caller)
     check_reduction(reduction)
+
+
+class _MSELoss(torch.autograd.Function):
+    r""":math:`l_n = r_n^2`, :math:`r_n = y_n - \hat y_n`; backward :math:`-2 r_n` (and
+    :math:`+2 r_n` for the target), times the reduction's gradient."""
+
+    @staticmethod
+    def forward(ctx, input, target, reduction):
+        ctx.save_for_backward(input, target)
+        ctx.reduction = reduction
+        residual = target - input
+        return reduce_product(residual, residual, reduction)  # the mean (or sum) of r_n^2
+
+    @staticmethod
+    def backward(ctx, grad):
+        input, target = ctx.saved_tensors
+        residual = target - input
+        upstream = upstream_per_element(grad, ctx.reduction, residual.numel())
+        grad_input = residual * (-2 * upstream)  # d l_n / d input_n = -2 r_n
+        grad_target = -grad_input if ctx.needs_input_grad[1] else None
+        return grad_input, grad_target, None
+
+
+class _L1Loss(torch.autograd.Function):
+    r""":math:`l_n = |r_n|`; backward :math:`-\operatorname{sign}(r_n)` (0 at
+    :math:`r_n = 0`, as torch), times the reduction's gradient."""
+
+    @staticmethod
+    def forward(ctx, input, target, reduction):
+        ctx.save_for_backward(input, target)
+        ctx.reduction = reduction
+        residual = target - input
+        return reduce(residual.abs(), reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        input, target = ctx.saved_tensors
+        sign = (target - input).sign()
+        upstream = upstream_per_element(grad, ctx.reduction, sign.numel())
+        grad_input = sign * -upstream  # d l_n / d input_n = -sign(r_n)
+        grad_target = -grad_input if ctx.needs_input_grad[1] else None
+        return grad_input, grad_target, None
+
+
+class _HuberLoss(torch.autograd.Function):
+    r""":math:`l_n = s \, c_n (r_n - c_n / 2)` with the clipped residual
+    :math:`c_n = \operatorname{clamp}(r_n, -\delta, \delta)`; backward :math:`-s \, c_n`.
+
+    :math:`s = 1` is :func:`huber_loss`, :math:`s = 1 / \beta` with
+    :math:`\delta = \beta` is :func:`smooth_l1_loss`.
+    """
+
+    @staticmethod
+    def forward(ctx, input, target, reduction, delta, scale):
+        residual = target - input
+        clipped = residual.clamp(-delta, delta)
+        ctx.save_for_backward(input, target, clipped)
+        ctx.reduction, ctx.delta, ctx.scale = reduction, delta, scale
+        # c (r - c/2) = c r - c^2 / 2: r^2 / 2 inside [-delta, delta], delta (|r| - delta / 2)
+        # beyond; summed as two dot products, which write no tensor of losses
+        loss = (
+            reduce_product(clipped, residual, reduction)
+            - reduce_product(clipped, clipped, reduction) / 2
+        )
+        return loss if scale == 1 else scale * loss
+
+    @staticmethod
+    def backward(ctx, grad):
+        input, target, clipped = ctx.saved_tensors
+        if torch.is_grad_enabled():  # a second derivative: c must depend on the inputs
+            clipped = (target - input).clamp(-ctx.delta, ctx.delta)
+        upstream = upstream_per_element(grad, ctx.reduction, clipped.numel())
+        grad_input = clipped * (-ctx.scale * upstream)  # d l_n / d input_n = -s c_n
+        grad_target = -grad_input if ctx.needs_input_grad[1] else None
+        return grad_input, grad_target, None, None, None
 
 
 def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
@@ -82,7 +171,9 @@ def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
     -----
     Squaring punishes large residuals much more than small ones, so a few outliers can
     dominate the mean. The gradient with respect to :math:`\hat y_n` is
-    :math:`-2 r_n / N` for the mean: it shrinks as the prediction nears its target.
+    :math:`-2 r_n / N` for the mean: it shrinks as the prediction nears its target. The
+    backward is this formula, and the mean is taken without writing the squares (a dot
+    product of the residuals with themselves).
 
     See Also
     --------
@@ -97,8 +188,7 @@ def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
     tensor([0., 4.])
     """
     _check_regression(input, target, reduction, "mse_loss")
-    residual = target - input
-    return reduce(residual**2, reduction)
+    return _MSELoss.apply(input, target, reduction)
 
 
 def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
@@ -144,8 +234,8 @@ def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
     -----
     The gradient with respect to :math:`\hat y_n` is :math:`-\operatorname{sign}(r_n)`
     (divided by :math:`N` for the mean): the same size for every residual, so outliers
-    weigh no more than other points. At :math:`r_n = 0` the loss has a kink; autograd
-    uses :math:`\operatorname{sign}(0) = 0` there, as torch does.
+    weigh no more than other points. At :math:`r_n = 0` the loss has a kink; the
+    backward, this formula, uses :math:`\operatorname{sign}(0) = 0` there, as torch does.
 
     See Also
     --------
@@ -158,8 +248,7 @@ def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
     tensor(1.)
     """
     _check_regression(input, target, reduction, "l1_loss")
-    residual = target - input
-    return reduce(residual.abs(), reduction)
+    return _L1Loss.apply(input, target, reduction)
 
 
 def mae_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
@@ -232,12 +321,15 @@ def huber_loss(
 
     Notes
     -----
-    The code adds the two pieces without a branch (faster than ``torch.where``):
-    :math:`l_n = \frac{1}{2} m_n^2 + \delta (|r_n| - m_n)` with
-    :math:`m_n = \min(|r_n|, \delta)`.
-    Both pieces and their slopes meet at :math:`|r_n| = \delta`, so the loss is smooth;
-    its gradient is :math:`-r_n` inside and :math:`-\delta \operatorname{sign}(r_n)`
-    outside: an outlier pulls no harder than :math:`\delta`. It equals
+    The code writes both pieces as one, without a branch: with the clipped residual
+    :math:`c_n = \operatorname{clamp}(r_n, -\delta, \delta)`,
+    :math:`l_n = c_n (r_n - c_n / 2)`, which is :math:`\frac{1}{2} r_n^2` where
+    :math:`c_n = r_n` and :math:`\delta (|r_n| - \frac{1}{2} \delta)` where
+    :math:`c_n = \pm \delta`. Both pieces and their slopes meet at
+    :math:`|r_n| = \delta`, so the loss is smooth; its gradient with respect to
+    :math:`\hat y_n` is :math:`-c_n`, that is :math:`-r_n` inside and
+    :math:`-\delta \operatorname{sign}(r_n)` outside: an outlier pulls no harder than
+    :math:`\delta`. The backward is this formula. It equals
     ``delta * smooth_l1_loss(..., beta=delta)``.
 
     See Also
@@ -253,11 +345,7 @@ def huber_loss(
     _check_regression(input, target, reduction, "huber_loss")
     if not delta > 0:
         raise ValueError(f"huber_loss: delta must be positive, got {delta!r}")
-    residual = target - input
-    # the two pieces without a branch: squared up to delta, linear beyond it
-    inside = residual.abs().clamp(max=delta)
-    beyond = residual.abs() - inside
-    return reduce(0.5 * inside**2 + delta * beyond, reduction)
+    return _HuberLoss.apply(input, target, reduction, float(delta), 1.0)
 
 
 def smooth_l1_loss(
@@ -314,9 +402,10 @@ def smooth_l1_loss(
     Unlike :func:`huber_loss`, the linear part has slope 1 whatever :math:`\beta`, and
     the squared part gets steeper as :math:`\beta` shrinks; at :math:`\beta = 0` no
     squared part is left and the loss is :func:`l1_loss` (no division by zero happens).
-    The code adds the two pieces without a branch (faster than ``torch.where``):
-    :math:`l_n = \frac{1}{2} m_n^2 / \beta + (|r_n| - m_n)` with
-    :math:`m_n = \min(|r_n|, \beta)`.
+    The code writes both pieces as one, without a branch:
+    :math:`l_n = c_n (r_n - c_n / 2) / \beta` with the clipped residual
+    :math:`c_n = \operatorname{clamp}(r_n, -\beta, \beta)`, and the backward is its
+    derivative with respect to :math:`\hat y_n`, :math:`-c_n / \beta`.
 
     See Also
     --------
@@ -335,11 +424,7 @@ def smooth_l1_loss(
         raise ValueError(f"smooth_l1_loss: beta must be non-negative, got {beta!r}")
     if beta == 0:
         return l1_loss(input, target, reduction)
-    residual = target - input
-    # the two pieces without a branch: squared up to beta, linear beyond it
-    inside = residual.abs().clamp(max=beta)
-    beyond = residual.abs() - inside
-    return reduce(0.5 * inside**2 / beta + beyond, reduction)
+    return _HuberLoss.apply(input, target, reduction, float(beta), 1.0 / beta)
 
 
 def squared_loss(input: Tensor, target: Tensor, *, half: bool = False) -> Tensor:

@@ -138,3 +138,35 @@ def test_cross_entropy_is_entropy_plus_kl():
     cross = lu.cross_entropy(logits, p, reduction="sum")
     kl = lu.kl_div(lu.log_softmax(logits, dim=1), p, reduction="sum")
     torch.testing.assert_close(cross, lu.entropy(p).sum() + kl)
+
+
+EMPTY = [
+    pytest.param((5, 0, 0), 1, id="5x0x0-dim1"),
+    pytest.param((5, 0), 1, id="5x0-dim1"),
+    pytest.param((0, 3), 0, id="0x3-dim0"),
+    pytest.param((0, 3), 1, id="0x3-dim1"),
+    pytest.param((2, 0, 3), -2, id="2x0x3-dim-2"),
+]
+
+
+@pytest.mark.parametrize(("shape", "dim"), EMPTY)
+@pytest.mark.parametrize(
+    ("ours", "theirs"),
+    [(lu.softmax, F.softmax), (lu.log_softmax, F.log_softmax), (lu.logsumexp, torch.logsumexp)],
+    ids=["softmax", "log_softmax", "logsumexp"],
+)
+def test_an_empty_dimension_gives_torchs_result(ours, theirs, shape, dim):
+    """No max exists over an empty dimension; torch returns an empty result (or, for
+    logsumexp over an empty dimension of a non-empty result, log 0 = -inf)."""
+    logits = torch.zeros(shape, dtype=torch.float64)
+    value, expected = ours(logits, dim=dim), theirs(logits, dim=dim)
+    assert value.shape == expected.shape
+    assert torch.equal(value, expected)
+    matches_torch(ours, theirs, (logits,), (0,), dim=dim)
+
+
+def test_logsumexp_over_an_empty_dimension_is_minus_infinity():
+    value = lu.logsumexp(torch.zeros(5, 0), dim=1)
+    assert torch.equal(value, torch.full((5,), -math.inf))
+    kept = lu.logsumexp(torch.zeros(5, 0, 0), dim=(1, 2), keepdim=True)
+    assert torch.equal(kept, torch.full((5, 1, 1), -math.inf))

@@ -60,12 +60,18 @@ def test_smooth_l1_beta_must_not_be_negative():
         lu.smooth_l1_loss(torch.zeros(2), torch.zeros(2), beta=-0.5)
 
 
-def test_torch_only_warns_where_lossutils_raises():
+@pytest.mark.parametrize(
+    ("ours", "theirs"),
+    [(lu.mse_loss, torch.nn.functional.mse_loss), (lu.l1_loss, torch.nn.functional.l1_loss)],
+    ids=["mse", "l1"],
+)
+def test_lossutils_raises_where_torch_only_warns(ours, theirs):
+    input, target = torch.zeros(3, 1), torch.zeros(3)
     with pytest.warns(UserWarning, match="target size"):
-        broadcast = torch.nn.functional.mse_loss(
-            torch.zeros(3, 1), torch.zeros(3), reduction="none"
-        )
+        broadcast = theirs(input, target, reduction="none")
     assert broadcast.shape == (3, 3)  # the silent (N, N) loss lossutils refuses to compute
+    with pytest.raises(ValueError, match=r"input of shape \(3, 1\) and target of shape \(3,\)"):
+        ours(input, target, reduction="none")
 
 
 # classification ----------------------------------------------------------------------
@@ -82,9 +88,18 @@ def test_class_index_out_of_range_names_index_and_classes(loss, bad):
 
 
 @pytest.mark.parametrize("loss", INDEX_LOSSES)
-def test_ignore_index_is_not_out_of_range(loss):
-    loss(torch.zeros(3, 5), torch.tensor([0, -100, 2]))
-    loss(torch.zeros(3, 5), torch.tensor([0, 9, 2]), ignore_index=9)
+@pytest.mark.parametrize("ignore_index", [-100, 9])
+def test_ignore_index_is_not_out_of_range(loss, ignore_index):
+    """The ignored sample is accepted, and counts neither in the sum nor in the mean."""
+    logits = torch.randn(3, 5, generator=torch.Generator().manual_seed(0)).log_softmax(dim=1)
+    target = torch.tensor([0, ignore_index, 2])
+    options = {} if ignore_index == -100 else {"ignore_index": ignore_index}
+    kept = loss(logits[[0, 2]], torch.tensor([0, 2]))
+    torch.testing.assert_close(loss(logits, target, **options), kept)
+    per_sample = loss(logits, target, reduction="none", **options)
+    assert per_sample[1].item() == 0.0
+    torch.testing.assert_close(per_sample.sum(), loss(logits, target, reduction="sum", **options))
+    torch.testing.assert_close(per_sample.sum(), 2 * kept)
 
 
 @pytest.mark.parametrize("loss", INDEX_LOSSES)
