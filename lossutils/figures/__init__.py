@@ -17,6 +17,7 @@ A chapter's page and its lab call the figures of that chapter's module::
 ``chapter07``      Chapter 7, softmax and its loss: overflow, pitfalls, temperature
 ``chapter08``      Chapter 8, handwritten digits: curves and mistakes of two trained readers
 ``chapter09``      Chapter 9, is a smaller loss better: overfitting, memorising, confidence
+``appendix``       Appendix, what the from-scratch losses cost: the benchmark's figure
 =================  ====================================================================
 
 A figure function takes the data it draws (what a lab computed) and returns a
