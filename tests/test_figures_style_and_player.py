@@ -276,3 +276,24 @@ def test_arrow_keys_on_a_slider_do_not_reach_the_page(browser):
         assert page.evaluate("() => window.keys") == ["Enter"]
     finally:
         page.close()
+
+
+def test_figure_problems_names_tick_labels_that_run_together_and_cut_text():
+    fig, ax = style.subplots()
+    ax.plot([0, 1], [0, 1])
+    ax.set_xticks(np.linspace(0, 1, 41))  # forty labels in one panel's width
+    ax.text(1.02, 0.5, "a note hanging off the right edge of the figure", transform=ax.transAxes)
+    problems = style.figure_problems(fig)
+    assert any("run together" in p for p in problems)
+    assert any("cut at the figure's edge" in p for p in problems)
+    plt.close(fig)
+
+
+def test_figure_problems_names_a_figure_legend_on_a_panel():
+    fig, axes = style.subplots(1, 2)
+    for ax in axes:
+        ax.plot([0, 1], [0, 1], label="line")
+    fig.legend(loc="center")  # in the middle of the figure, over the panels
+    assert any(p.startswith("the figure legend lies on the panel")
+               for p in style.figure_problems(fig))
+    plt.close(fig)

@@ -355,7 +355,7 @@ class _LineOnBowl:
         # Lay the figure out once, with a title of the usual length, and keep that layout:
         # the frames of a demo then line up exactly, and each costs only a redraw.
         self.show(*best)
-        self.figure.canvas.draw()
+        self.figure.draw_without_rendering()  # the figure is closed: lay it out anyway
         self.figure.set_layout_engine("none")
         plt.close(self.figure)
 

@@ -193,7 +193,10 @@ def figure_problems(figure: Figure, shown_width_px: float = CONTENT_WIDTH_PX) ->
     * it is not shrunk below :data:`MIN_SHOWN_FRACTION` of its drawn width;
     * no visible text is smaller than :data:`MIN_FONT_PX` pixels as shown;
     * at most :data:`MAX_PANELS_WIDE` panels side by side;
-    * no legend lies on a plotted data point or on a drawn line.
+    * no legend lies on a plotted data point or on a drawn line, and no legend of the
+      figure itself lies on a panel (its ticks, labels and title included);
+    * no text is cut at the figure's edge;
+    * no two tick labels of an axis, and no two annotations of a panel, overlap.
 
     Examples
     --------
@@ -244,4 +247,55 @@ def figure_problems(figure: Figure, shown_width_px: float = CONTENT_WIDTH_PX) ->
                 f"the legend of {ax.get_title()!r} lies on the plotted data "
                 f"({int(inside.sum())} points of lines or markers under it)"
             )
+    return problems + _layout_problems(figure)
+
+
+def _drawn_tick_labels(ax: Axes) -> list[list[Text]]:
+    """The x and the y tick labels matplotlib draws: with text, inside the view."""
+    if not ax.axison or not ax.get_visible():
+        return []
+    drawn = []
+    for axis in (ax.xaxis, ax.yaxis):
+        low, high = sorted(axis.get_view_interval())
+        margin = 1e-9 * (high - low)
+        drawn.append([tick.label1 for tick in axis.get_major_ticks()
+                      if tick.label1.get_visible() and tick.label1.get_text()
+                      and low - margin <= tick.get_loc() <= high + margin])
+    return drawn
+
+
+def _layout_problems(figure: Figure) -> list[str]:
+    """Text cut at the figure's edge, figure legends on panels, text on text."""
+    renderer = figure._get_renderer()
+    drawn_ticks = {ax: _drawn_tick_labels(ax) for ax in figure.get_axes()}
+    shown = {id(label) for labels in drawn_ticks.values() for axis in labels for label in axis}
+    every_tick = {id(label) for ax in figure.get_axes() for axis in (ax.xaxis, ax.yaxis)
+                  for tick in axis.get_major_ticks() + axis.get_minor_ticks()
+                  for label in (tick.label1, tick.label2)}
+    edge = figure.bbox
+    problems = []
+    texts = [text for text in figure.findobj(Text)
+             if text.get_visible() and text.get_text().strip()
+             and (id(text) in shown or id(text) not in every_tick)]
+    for artist in texts + list(figure.legends):
+        box = artist.get_window_extent(renderer)
+        if (box.x0 < edge.x0 - 1 or box.x1 > edge.x1 + 1
+                or box.y0 < edge.y0 - 1 or box.y1 > edge.y1 + 1):
+            name = artist.get_text() if isinstance(artist, Text) else "the figure legend"
+            problems.append(f"{name!r} is cut at the figure's edge")
+    for legend in figure.legends:
+        box = legend.get_window_extent(renderer)
+        problems += [f"the figure legend lies on the panel {ax.get_title()!r}"
+                     for ax in figure.get_axes()
+                     if ax.get_visible() and box.overlaps(ax.get_tightbbox(renderer))]
+    for ax, axes_labels in drawn_ticks.items():
+        groups = [*axes_labels, [t for t in ax.texts if t.get_visible() and t.get_text()]]
+        for group in groups:
+            boxes = [text.get_window_extent(renderer) for text in group]
+            problems += [
+                f"{group[i].get_text()!r} and {group[j].get_text()!r} run together in "
+                f"{ax.get_title()!r}"
+                for i in range(len(group)) for j in range(i + 1, len(group))
+                if boxes[i].overlaps(boxes[j])
+            ]
     return problems
