@@ -282,7 +282,7 @@ def test_figure_problems_names_tick_labels_that_run_together_and_cut_text():
     fig, ax = style.subplots()
     ax.plot([0, 1], [0, 1])
     ax.set_xticks(np.linspace(0, 1, 41))  # forty labels in one panel's width
-    ax.text(1.02, 0.5, "a note hanging off the right edge of the figure", transform=ax.transAxes)
+    fig.text(0.9, 0.5, "a note hanging off the right edge of the figure")
     problems = style.figure_problems(fig)
     assert any("run together" in p for p in problems)
     assert any("cut at the figure's edge" in p for p in problems)
