@@ -303,7 +303,7 @@ def nll_loss(
     Parameters
     ----------
     input : Tensor
-        Log-probabilities :math:`\log q`, for example from :func:`log_softmax`.
+        Log-probabilities :math:`\log q`, for example from :func:`~lossutils.information.log_softmax`.
     target : Tensor
         Class indices :math:`y_n \in \{0, \dots, C - 1\}`, an integer tensor, or
         ``ignore_index``.
@@ -343,13 +343,13 @@ def nll_loss(
     -----
     If every target is ignored, ``'mean'`` is :math:`0 / 0`, ``nan``, as in torch. The
     loss only picks entries out of ``input``; stability comes from computing the
-    log-probabilities with :func:`log_softmax`, or in one step with
+    log-probabilities with :func:`~lossutils.information.log_softmax`, or in one step with
     :func:`cross_entropy`.
 
     See Also
     --------
     torch.nn.functional.nll_loss : the torch equivalent.
-    cross_entropy : :func:`log_softmax` then this loss, and more options.
+    cross_entropy : :func:`~lossutils.information.log_softmax` then this loss, and more options.
 
     Examples
     --------
@@ -463,7 +463,7 @@ def cross_entropy(
 
     Notes
     -----
-    The log-probabilities are those of :func:`log_softmax` (max shift, then
+    The log-probabilities are those of :func:`~lossutils.information.log_softmax` (max shift, then
     log-sum-exp), never ``softmax(z).log()``: float32 logits of :math:`\pm 10^4` give a
     finite loss and finite gradients :math:`(q_{n,c} - p_{n,c})` (times the weights).
     This is the lesson's "softmax loss", :math:`L = -\sum_i p(x_i) \log S_i`, with its
