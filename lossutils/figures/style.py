@@ -194,7 +194,7 @@ def figure_problems(figure: Figure, shown_width_px: float = CONTENT_WIDTH_PX) ->
     * no visible text is smaller than :data:`MIN_FONT_PX` pixels as shown;
     * at most :data:`MAX_PANELS_WIDE` panels side by side;
     * no legend lies on a plotted data point or on a drawn line, and no legend of the
-      figure itself lies on a panel (its ticks, labels and title included);
+      figure itself lies on a panel;
     * no text is cut at the figure's edge;
     * no two tick labels of an axis, and no two annotations of a panel, overlap.
 
@@ -287,7 +287,7 @@ def _layout_problems(figure: Figure) -> list[str]:
         box = legend.get_window_extent(renderer)
         problems += [f"the figure legend lies on the panel {ax.get_title()!r}"
                      for ax in figure.get_axes()
-                     if ax.get_visible() and box.overlaps(ax.get_tightbbox(renderer))]
+                     if ax.get_visible() and box.overlaps(ax.get_window_extent(renderer))]
     for ax, axes_labels in drawn_ticks.items():
         groups = [*axes_labels, [t for t in ax.texts if t.get_visible() and t.get_text()]]
         for group in groups:
