@@ -85,7 +85,6 @@ HOUSE_STYLE = {
     "legend.edgecolor": "none",
     "legend.loc": "best",
     "lines.linewidth": 2.0,
-    "figure.constrained_layout.use": True,
     "svg.hashsalt": "lossutils",  # deterministic SVG ids
 }
 
@@ -127,6 +126,9 @@ def subplots(
     use_house_style()
     if height is None:
         height = 3.8 if nrows == 1 else 2.9
+    # The layout is the figure's own, not an rcParam: a figure made with layout="none"
+    # (a demo's frozen frame) must not be given the constrained layout when it is saved.
+    kwargs.setdefault("layout", "constrained")
     figure, axes = plt.subplots(nrows, ncols, figsize=(FIGURE_WIDTH, height * nrows), **kwargs)
     plt.close(figure)
     return figure, axes
