@@ -303,7 +303,8 @@ def nll_loss(
     Parameters
     ----------
     input : Tensor
-        Log-probabilities :math:`\log q`, for example from :func:`~lossutils.information.log_softmax`.
+        Log-probabilities :math:`\log q`, for example from
+        :func:`~lossutils.information.log_softmax`.
     target : Tensor
         Class indices :math:`y_n \in \{0, \dots, C - 1\}`, an integer tensor, or
         ``ignore_index``.
