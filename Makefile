@@ -35,8 +35,14 @@ $(STAMP): requirements.txt pyproject.toml
 
 venv: $(STAMP)
 
-# Installed once; skipped when the file is there.
-$(CHROMIUM):
+# Installed once; skipped when the file is there. The CJK font lets Chromium draw the
+# Chinese terms of the glossary and the lesson's title in the screenshots.
+CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+$(CJK_FONT):
+	$(SUDO) apt-get update
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y fonts-wqy-microhei
+
+$(CHROMIUM): | $(CJK_FONT)
 	$(SUDO) apt-get update
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y chromium
 
