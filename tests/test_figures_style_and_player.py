@@ -297,3 +297,20 @@ def test_figure_problems_names_a_figure_legend_on_a_panel():
     assert any(p.startswith("the figure legend lies on the panel")
                for p in style.figure_problems(fig))
     plt.close(fig)
+
+
+def test_frame_player_shares_the_first_frames_layout_when_asked():
+    drawn = []
+
+    def draw(n):
+        fig, ax = style.subplots()
+        ax.plot([0, 1], [0, 10 ** n])  # tick labels of growing width: layouts would differ
+        drawn.append(fig)
+        return fig
+
+    player.frame_player(draw, description="a line", n=[0, 3, 6], shared_layout=True)
+    places = [fig.axes[0].get_position().bounds for fig in drawn]
+    assert places[1] == places[0] and places[2] == places[0]
+    drawn.clear()
+    player.frame_player(draw, description="a line", n=[0, 3, 6])
+    assert drawn[2].axes[0].get_position().bounds != drawn[0].axes[0].get_position().bounds

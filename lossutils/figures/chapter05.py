@@ -409,20 +409,8 @@ def outlier_demo(
     heights = tuple(float(h) for h in _vector("heights", heights))
     deltas = tuple(_delta(float(d)) for d in _vector("deltas", deltas))
     curves = {delta: _slope_curves(x, y, index, delta, CURVE_HEIGHTS) for delta in deltas}
-    positions: list = []
-
     def draw(height: float, delta: float) -> Figure:
-        fig = _outlier_frame(x, y, height, delta, index, truth, curves[delta])
-        # The frames share their axes, so they share a layout: lay out the first one,
-        # give the others its axes' places (the layout is half the cost of a frame).
-        if positions:
-            fig.set_layout_engine("none")
-            for ax, position in zip(fig.axes, positions, strict=True):
-                ax.set_position(position)
-        else:
-            fig.draw_without_rendering()
-            positions.extend(ax.get_position() for ax in fig.axes)
-        return fig
+        return _outlier_frame(x, y, height, delta, index, truth, curves[delta])
 
     nearest = min(heights, key=lambda h: abs(h - y[index]))
     start = {"height": nearest} | ({"delta": 1.0} if 1.0 in deltas else {})
@@ -433,6 +421,7 @@ def outlier_demo(
                      "loss as that point moves"),
         labels={"height": "y of the moved point", "delta": "Huber's δ"},
         start=start,
+        shared_layout=True,  # the frames share their axes: one layout for all
         height=heights,
         delta=deltas,
     )

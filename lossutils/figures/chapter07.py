@@ -22,7 +22,6 @@ from matplotlib.figure import Figure
 from torch import Tensor
 
 from ..information import entropy, softmax
-from .chapter06 import _frozen_layout
 from .player import FramePlayer, frame_player
 from .style import COLORS, label_axes, subplots
 
@@ -285,14 +284,13 @@ def temperature_demo(
     z = _check_logits(logits)
     temperatures = tuple(float(t) for t in _check_temperatures(temperatures))
 
-    draw = _frozen_layout(lambda temperature: temperature_frame(z, temperature),
-                          temperature=temperatures[0])
     start = 1.0 if 1.0 in temperatures else temperatures[len(temperatures) // 2]
     return frame_player(
-        draw,
+        lambda temperature: temperature_frame(z, temperature),
         description=("Bars of softmax(z / T) over the classes, and its entropy against "
                      "the temperature T with the current T marked"),
         labels={"temperature": "temperature T"},
         start={"temperature": start},
+        shared_layout=True,
         temperature=temperatures,
     )

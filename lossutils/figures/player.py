@@ -148,6 +148,7 @@ def frame_player(
     description: str,
     labels: dict[str, str] | None = None,
     start: dict[str, object] | None = None,
+    shared_layout: bool = False,
     **parameters: Sequence,
 ) -> FramePlayer:
     """Draw ``draw(**values)`` for every combination of ``parameters``; return the player.
@@ -163,6 +164,11 @@ def frame_player(
         The text beside each slider (default: the parameter's name).
     start : dict, optional
         The value each slider starts at (default: the middle value).
+    shared_layout : bool, default False
+        Lay out the first frame only and give every other frame its axes' places: the
+        frames then line up exactly, and each costs only its drawing (the layout is
+        about half the cost of a frame). For frames that differ in their data, not in
+        their ticks or labels.
     **parameters : sequence
         The values of each parameter, in the order the slider walks them.
 
@@ -206,9 +212,18 @@ def frame_player(
         else:
             positions.append(len(options) // 2)
     frames, alt = [], []
+    places: list = []  # the axes' places in the first frame, when they are shared
     for combination in itertools.product(*values.values()):
         setting = dict(zip(values, combination, strict=True))
-        frames.append(_png(draw(**setting)))
+        figure = draw(**setting)
+        if shared_layout and places:
+            figure.set_layout_engine("none")
+            for ax, place in zip(figure.axes, places, strict=True):
+                ax.set_position(place)
+        elif shared_layout:
+            figure.draw_without_rendering()
+            places = [ax.get_position() for ax in figure.axes]
+        frames.append(_png(figure))
         said = ", ".join(f"{labels[n]} = {_label(v)}" for n, v in setting.items())
         alt.append(f"{description}, at {said}")
     return FramePlayer(values, labels, frames, tuple(positions), alt)
