@@ -83,6 +83,17 @@ def test_ci_runs_make_test_with_a_pip_cache() -> None:
     )
 
 
+def test_ci_runs_on_an_x86_64_and_an_arm64_runner() -> None:
+    """The stored outputs were made on one processor; CI proves them on two kinds."""
+    (job,) = workflow("ci.yml")["jobs"].values()
+    matrix = job.get("strategy", {}).get("matrix", {})
+    runners = {entry["runner"] for entry in matrix.get("include", [])}
+    assert job["runs-on"] == "${{ matrix.runner }}", job["runs-on"]
+    assert any(r.endswith("-arm") for r in runners), f"no arm64 runner in {runners}"
+    assert any(r.startswith("ubuntu-") and not r.endswith("-arm") for r in runners), runners
+    assert job["strategy"].get("fail-fast") is False, "one processor's failure hides the other"
+
+
 def test_dot_ci_run_is_make_test() -> None:
     commands = [
         line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()
@@ -125,6 +136,9 @@ def test_make_nbval_is_strict_over_every_notebook() -> None:
     assert "--nbval " in command and "--nbval-lax" not in command
     assert "--nbval-sanitize-with tests/nbval_sanitize.cfg" in command
     assert "notebooks/*.ipynb" in command
+    # the stale-picture check and the figure standard run in nbval's own run of each lab,
+    # so the GPU workflow's `make nbval` checks the pictures on CUDA too
+    assert "PYTHONPATH=tests" in command and "-p nbval_labs" in command
 
 
 def test_pages_builds_the_book_and_deploys_it() -> None:
