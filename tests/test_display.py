@@ -3,6 +3,8 @@
 import numpy as np
 import pytest
 import torch
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 import lossutils as lu
 
@@ -51,3 +53,25 @@ def test_non_numbers_are_refused(bad):
 def test_negative_digits_are_refused():
     with pytest.raises(ValueError, match="digits"):
         lu.fmt(1.0, digits=-1)
+
+
+@pytest.mark.parametrize("value", [-3e-5, -4.9e-5, torch.tensor(-3e-5), np.float32(-3e-5)])
+def test_a_negative_number_that_rounds_to_zero_prints_without_its_sign(value):
+    assert lu.fmt(value) == "0.0000"
+    assert lu.fmt(torch.tensor([value, 1.0]) if not isinstance(value, np.floating)
+                  else [value, 1.0]) == "[0.0000, 1.0000]"
+
+
+@given(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False),
+       st.integers(min_value=0, max_value=6))
+@example(0.000149996, 4)  # rounded to 5 digits first, 0.00015, it would print 0.0002
+@example(-0.0000496, 4)
+def test_fmt_rounds_once_to_the_nearest(value, digits):
+    """What fmt prints is the value rounded once: within half a unit of the last digit
+    (rounding twice, first to one digit more, can land a whole half unit away), and
+    negative only if it is below zero as printed."""
+    text = lu.fmt(value, digits)
+    printed = float(text)
+    assert abs(printed - value) <= 0.5 * 10.0**-digits * (1 + 1e-9) + 1e-9 * abs(value), text
+    assert not text.startswith("-") or printed < 0, text
+    assert len(text.split(".")[1]) == digits if digits else "." not in text

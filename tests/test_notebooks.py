@@ -619,3 +619,88 @@ def test_each_chapter_is_followed_by_its_lab() -> None:
             assert previous == "chapters/" + name.removeprefix("notebooks/"), (
                 f"{name} is not right after its chapter in _toc.yml (it follows {previous!r})"
             )
+
+
+# --- what strict nbval compares -------------------------------------------------------
+
+# What nbval's sanitizer may replace before comparing: memory addresses, and the demo
+# frames (their pictures are compared by the stale-picture check, tests/nbval_labs.py).
+SANITIZED = re.compile(r"0x[0-9a-fA-F]+|data:image/png;base64,[A-Za-z0-9+/=]+")
+
+
+def sanitize_patterns() -> list[tuple[str, str]]:
+    """The (regex, replacement) pairs of tests/nbval_sanitize.cfg, read as nbval reads it."""
+    from nbval.plugin import get_sanitize_patterns
+
+    text = (ROOT / "tests" / "nbval_sanitize.cfg").read_text()
+    return list(get_sanitize_patterns(text))
+
+
+def test_nbval_sanitizes_nothing_but_addresses_and_frames() -> None:
+    """A pattern that masks numbers would leave strict nbval comparing nothing numeric:
+    each pattern may match only a memory address or a frame's data URI, in every stored
+    output and in numbers as the labs print them."""
+    samples = ["0.1234", "-3.0000", "486/497", "1.5e-08", "97.8 %", "step 68", "[0.25, 0.75]"]
+    texts = samples + [text for path in NOTEBOOKS for cell in code_cells(read(path))
+                       for output in cell.outputs for text in output_texts(output)]
+    problems = []
+    for regex, _ in sanitize_patterns():
+        for text in texts:
+            for match in re.finditer(regex, text):
+                if not SANITIZED.fullmatch(match.group()):
+                    problems.append(f"{regex!r} masks {match.group()[:40]!r}")
+                    break
+    assert not problems, "tests/nbval_sanitize.cfg hides what nbval must compare:\n  " + \
+        "\n  ".join(sorted(set(problems))[:20])
+
+
+# --- a check that cannot fail ---------------------------------------------------------
+
+COMPARISONS = {"allclose", "isclose", "equal", "assert_close", "testing.assert_close"}
+
+
+def self_comparisons(source: str) -> list[str]:
+    """Each place a cell compares an expression with itself (``a - a``, ``a == a``,
+    ``allclose(a, a)``): a check that says "agrees" whatever the code it checks."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        pairs = []
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub | ast.Div):
+            pairs.append((node.left, node.right))
+        elif isinstance(node, ast.Compare) and len(node.comparators) == 1:
+            pairs.append((node.left, node.comparators[0]))
+        elif isinstance(node, ast.Call) and len(node.args) >= 2:
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else \
+                getattr(node.func, "id", "")
+            if name in COMPARISONS:
+                pairs.append((node.args[0], node.args[1]))
+        found += [ast.unparse(node) for left, right in pairs
+                  if ast.dump(left) == ast.dump(right)]
+    return found
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    ("gap = (z.grad - z.grad).abs().max()", ["z.grad - z.grad"]),
+    ("gap = (z.grad - by_hand).abs().max()", []),
+    ("assert torch.allclose(loss, loss)", ["torch.allclose(loss, loss)"]),
+    ("ok = answer == answer", ["answer == answer"]),
+    ("ratio = x / y", []),
+])
+def test_self_comparisons_finds_a_check_of_a_value_against_itself(source, expected) -> None:
+    assert self_comparisons(source) == expected
+
+
+@notebook_params
+def test_no_lab_check_compares_a_value_with_itself(path: Path) -> None:
+    problems = [f"{path.name}, code cell {index} ({first_code_line(cell)!r}): {found}"
+                for index, cell in enumerate(code_cells(read(path)))
+                for found in self_comparisons(python_source(cell))]
+    assert not problems, "checks that cannot fail:\n  " + "\n  ".join(problems)
+
+
+@chapter_params
+def test_no_chapter_check_compares_a_value_with_itself(path: Path) -> None:
+    notebook = read_chapter(path)
+    problems = [f"{path.name}, line {cell.metadata.get('line')}: {found}"
+                for cell in code_cells(notebook) for found in self_comparisons(cell.source)]
+    assert not problems, "checks that cannot fail:\n  " + "\n  ".join(problems)

@@ -8,10 +8,12 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+import re
 import subprocess
 import sys
 import types
 
+import yaml
 from course_files import ROOT, quiet_environment
 
 import lossutils
@@ -103,4 +105,23 @@ def test_import_lossutils_draws_nothing() -> None:
     assert result.stdout.strip() == "[]", (
         f"import lossutils imports {result.stdout.strip()}: keep matplotlib and the figures "
         "out of the top-level modules"
+    )
+
+
+def test_release_in_config_matches_the_package_version() -> None:
+    """The setup cells install the tag in _config.yml: ``v`` + this version, or a commit
+    of this repository (a 40-hex string that names no commit would install nothing)."""
+    release = str(yaml.safe_load((ROOT / "_config.yml").read_text())["lossutils_release"])
+    version = re.search(r'^version = "([^"]+)"', (ROOT / "pyproject.toml").read_text(),
+                        re.MULTILINE).group(1)
+    if release == f"v{version}":
+        return
+    assert re.fullmatch(r"[0-9a-f]{40}", release), (
+        f"lossutils_release {release!r} is neither v{version} (pyproject.toml) nor a commit"
+    )
+    found = subprocess.run(["git", "cat-file", "-e", f"{release}^{{commit}}"], cwd=ROOT,
+                           capture_output=True, text=True, timeout=60)
+    assert found.returncode == 0, (
+        f"lossutils_release {release} is not a commit of this repository "
+        f"({found.stderr.strip() or 'git cat-file found nothing'})"
     )

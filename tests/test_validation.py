@@ -294,3 +294,69 @@ def test_kl_div_target_probabilities_outside_zero_one():
 def test_kl_div_log_target_above_zero():
     with pytest.raises(ValueError, match=r"target \(log_target=True\) must lie in \[-inf, 0\]"):
         lu.kl_div(torch.zeros(2), torch.tensor([0.1, -1.0]), log_target=True)
+
+
+# every function, every tensor argument ------------------------------------------------
+
+# A valid call of each public function that takes tensors, and which of its tensor
+# arguments must be floating point (the rest may be integer: class indices, or labels).
+VALID_CALLS = {
+    "mse_loss": ({"input": torch.zeros(3), "target": torch.zeros(3)}, ["input", "target"]),
+    "l1_loss": ({"input": torch.zeros(3), "target": torch.zeros(3)}, ["input", "target"]),
+    "mae_loss": ({"input": torch.zeros(3), "target": torch.zeros(3)}, ["input", "target"]),
+    "huber_loss": ({"input": torch.zeros(3), "target": torch.zeros(3)}, ["input", "target"]),
+    "smooth_l1_loss": ({"input": torch.zeros(3), "target": torch.zeros(3)},
+                       ["input", "target"]),
+    "squared_loss": ({"input": torch.zeros(3), "target": torch.zeros(3)}, ["input", "target"]),
+    "zero_one_loss": ({"input": torch.zeros(3), "target": torch.zeros(3)}, []),
+    "nll_loss": ({"input": torch.zeros(2, 3), "target": torch.tensor([0, 2]),
+                  "weight": torch.ones(3)}, ["input", "weight"]),
+    "cross_entropy": ({"input": torch.zeros(2, 3), "target": torch.tensor([0, 2]),
+                       "weight": torch.ones(3)}, ["input", "weight"]),
+    "binary_cross_entropy": ({"input": torch.full((3,), 0.5), "target": torch.zeros(3),
+                              "weight": torch.ones(3)}, ["input", "target", "weight"]),
+    "binary_cross_entropy_with_logits": (
+        {"input": torch.zeros(3), "target": torch.zeros(3), "weight": torch.ones(3),
+         "pos_weight": torch.ones(3)}, ["input", "target", "weight", "pos_weight"]),
+    "kl_div": ({"input": torch.full((3,), -1.1), "target": torch.full((3,), 1 / 3)},
+               ["input", "target"]),
+    "entropy": ({"p": torch.full((3,), 1 / 3)}, ["p"]),
+    "softmax": ({"input": torch.zeros(3), "dim": 0}, ["input"]),
+    "log_softmax": ({"input": torch.zeros(3), "dim": 0}, ["input"]),
+    "logsumexp": ({"input": torch.zeros(3), "dim": 0}, ["input"]),
+}
+TENSOR_ARGUMENTS = [(name, argument) for name, (call, _) in VALID_CALLS.items()
+                    for argument, value in call.items() if isinstance(value, torch.Tensor)]
+FLOAT_ARGUMENTS = [(name, argument) for name, (_, floats) in VALID_CALLS.items()
+                   for argument in floats]
+
+
+def test_every_public_function_taking_tensors_is_in_the_table():
+    """A function added to lossutils is held to the argument checks below."""
+    import inspect
+    taking = {name for name in lu.__all__ if callable(getattr(lu, name))
+              and {"input", "p"} & set(inspect.signature(getattr(lu, name)).parameters)}
+    # compare_with_torch passes its tensors to the losses it compares, which check them
+    taking.discard("compare_with_torch")
+    assert taking == set(VALID_CALLS), taking ^ set(VALID_CALLS)
+    for name, (call, _) in VALID_CALLS.items():
+        getattr(lu, name)(**call)  # the valid call is valid
+
+
+@pytest.mark.parametrize(("name", "argument"), TENSOR_ARGUMENTS)
+def test_every_tensor_argument_that_is_not_a_tensor_is_named(name, argument):
+    call = dict(VALID_CALLS[name][0])
+    call[argument] = call[argument].tolist()
+    with pytest.raises(TypeError, match=rf"^{name}: {argument} must be a torch.Tensor, got list"):
+        getattr(lu, name)(**call)
+
+
+@pytest.mark.parametrize(("name", "argument"), FLOAT_ARGUMENTS)
+def test_every_floating_argument_given_integers_is_named(name, argument):
+    """The error names the function called and the argument (torch names neither, or
+    computes on: an integer weight of binary_cross_entropy)."""
+    call = dict(VALID_CALLS[name][0])
+    call[argument] = call[argument].round().long()
+    with pytest.raises(TypeError, match=rf"^{name}: {argument}\b.* must be a floating-point "
+                       r"tensor, got torch.int64"):
+        getattr(lu, name)(**call)
