@@ -94,7 +94,9 @@ def cost_figure(rows: list[dict], baseline: list[dict] | None = None) -> Figure:
         before = _ratios(baseline, labels, "forward + backward")
         ax.barh(positions + bar / 2, before, height=bar, color=COLORS["data"], label="before")
         ax.barh(positions - bar / 2, after, height=bar, color=COLORS["highlight"], label="now")
-        ax.axvline(2.0, color=COLORS["highlight"], linestyle="--", linewidth=1.2)
+        if "forward + backward" in limits:
+            ax.axvline(limits["forward + backward"], color=COLORS["highlight"],
+                       linestyle="--", linewidth=1.2)
         ax.set_xscale("log")
         low, high = ax.get_xlim()
         ticks = [t for t in (0.5, 1, 2, 5, 10, 20, 50, 100) if low <= t <= high]
