@@ -7,6 +7,7 @@ written out by hand, so chapters added later are covered without changing the te
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import time
@@ -145,3 +146,23 @@ def read_chapter(path: Path) -> nbformat.NotebookNode:
 def first_code_line(cell: nbformat.NotebookNode) -> str:
     """The first line of a cell that is not blank, to name the cell in a message."""
     return next((line for line in cell.source.splitlines() if line.strip()), "")
+
+
+#: What is not prose in a chapter's or a lab's Markdown: front matter, fenced code and
+#: maths, directive options, inline maths, roles (a glued value), inline code, link
+#: targets, comments, HTML tags and labels. The prose guards (no decimal or integer
+#: typed where code produces it) mask these first.
+PROSE_MASKS = [
+    re.compile(r"\A---\n.*?\n---\n", re.DOTALL),
+    re.compile(r"^(`{3,}|~{3,})[ \t]*(\{(code-cell|code-block|code|math|raw-cell|raw|"
+               r"literalinclude)\}[^\n]*|[\w+-]*)\n.*?^\1[ \t]*$", re.DOTALL | re.MULTILINE),
+    re.compile(r"^[ \t]*:[\w-]+:.*$", re.MULTILINE),  # directive options (:label: ...)
+    re.compile(r"\$\$.*?\$\$", re.DOTALL),
+    re.compile(r"(?<![\\$])\$(?!\$).+?(?<![\\$])\$"),
+    re.compile(r"\{[\w:-]+\}`[^`]*`"),
+    re.compile(r"(`+).+?\1"),
+    re.compile(r"\]\([^)]*\)"),
+    re.compile(r"<!--.*?-->", re.DOTALL),
+    re.compile(r"<[^>\n]+>"),
+    re.compile(r"^\([\w-]+\)=$", re.MULTILINE),
+]

@@ -33,6 +33,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from course_files import (
+    PROSE_MASKS,
     ROOT,
     chapters,
     first_code_line,
@@ -512,20 +513,6 @@ def test_lab_ends_with_exercises(path: Path) -> None:
 
 # Spans of a MyST source that may hold typed numbers: front matter, code and maths
 # blocks, inline code and maths, roles ({glue:text}`...`, {eq}`...`), link targets, HTML.
-_MASKED = [
-    re.compile(r"\A---\n.*?\n---\n", re.DOTALL),
-    re.compile(r"^(`{3,}|~{3,})[ \t]*(\{(code-cell|code-block|code|math|raw-cell|raw|"
-               r"literalinclude)\}[^\n]*|[\w+-]*)\n.*?^\1[ \t]*$", re.DOTALL | re.MULTILINE),
-    re.compile(r"^[ \t]*:[\w-]+:.*$", re.MULTILINE),  # directive options (:label: ...)
-    re.compile(r"\$\$.*?\$\$", re.DOTALL),
-    re.compile(r"(?<![\\$])\$(?!\$).+?(?<![\\$])\$"),
-    re.compile(r"\{[\w:-]+\}`[^`]*`"),
-    re.compile(r"(`+).+?\1"),
-    re.compile(r"\]\([^)]*\)"),
-    re.compile(r"<!--.*?-->", re.DOTALL),
-    re.compile(r"<[^>\n]+>"),
-    re.compile(r"^\([\w-]+\)=$", re.MULTILINE),
-]
 _DECIMAL = re.compile(r"(?<![\w.])[-−]?\d+\.\d+(?!\.?\d)")
 # "Exercise 5.1", "section 3.2", "figures 4.2 and 4.3", "Python 3.10": not a quantity.
 _NUMBERING = re.compile(
@@ -540,7 +527,7 @@ def typed_decimals(text: str) -> list[tuple[int, str]]:
     """``(line, snippet)`` of each decimal number typed into prose (outside maths, code,
     roles and directive options), counted from line 1 of ``text``."""
     masked = text
-    for pattern in _MASKED:
+    for pattern in PROSE_MASKS:
         masked = pattern.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), masked)
     found = []
     for number, line in enumerate(masked.splitlines(), start=1):
