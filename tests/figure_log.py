@@ -233,11 +233,8 @@ def stale_pictures(notebook_path: Path, log: Path, records: Path = RECORDS) -> l
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]
     fresh = read_log(notebook, log)
     path = records_path(notebook_path, records)
-    if not path.exists():
-        return [f"{notebook_path.name}: no record of what its stored pictures show "
-                f"({path.name} in {path.parent}): run `make execute`"]
     stored_records: dict[int, list[dict]] = {}
-    for entry in read_records(path):
+    for entry in read_records(path) if path.exists() else []:
         stored_records.setdefault(entry["cell"], []).append(entry)
     problems = []
     for index, cell in enumerate(code):
@@ -245,6 +242,10 @@ def stale_pictures(notebook_path: Path, log: Path, records: Path = RECORDS) -> l
         kept = stored_records.get(index, [])
         now = fresh.get(index, Drawn([], [])).records
         here = where(notebook_path.name, index, cell)
+        if stored and not path.exists():
+            problems.append(f"{here}: no record of what its stored pictures show "
+                            f"({path.name} in {path.parent}): run `make execute`")
+            continue
         if [entry["sha256"] for entry in kept] != [_digest(png) for png in stored]:
             problems.append(
                 f"{here}: its stored pictures are not those {path.name} in {path.parent} "

@@ -289,6 +289,17 @@ def test_figure_problems_names_tick_labels_that_run_together_and_cut_text():
     plt.close(fig)
 
 
+def test_figure_problems_names_annotations_that_run_together_and_only_those():
+    fig, ax = style.subplots()
+    ax.plot([0, 1], [0, 1])
+    ax.text(0.2, 0.8, "first note")
+    ax.text(0.22, 0.8, "second note")  # on top of the first
+    ax.text(0.7, 0.2, "a note apart")
+    problems = style.figure_problems(fig)
+    assert problems == ["'first note' and 'second note' run together in ''"], problems
+    plt.close(fig)
+
+
 def test_figure_problems_names_a_figure_legend_on_a_panel():
     fig, axes = style.subplots(1, 2)
     for ax in axes:
