@@ -3,10 +3,10 @@
 #   make book   build the website into _build/html
 #   make test   run every test: lint, unit tests and doctests (the workflow checks and
 #               the demo player's page script in Chromium included), strict nbval over
-#               every notebook with each lab's pictures checked in the same run (stored
-#               pictures fresh, every figure to the standard), the chapters' figures,
-#               the book build, then the site in Chromium, the notebooks in JupyterLab
-#               and in a simulated Colab runtime
+#               every notebook with each lab's pictures and exercise checks checked in
+#               the same run, the book build (its chapters' kernels log their figures),
+#               the chapters' figures, then the site in Chromium and the notebooks run
+#               through JupyterLab in a simulated Colab runtime
 # Other targets: make lab (JupyterLab on the course), make execute (re-run the notebooks,
 # store their outputs and what their pictures show), make figures, make screenshots,
 # make bench, make clean.
@@ -21,8 +21,8 @@ CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The tests that drive a real client; they run after the book is built.
 CLIENT_TESTS := tests/test_site.py tests/test_jupyterlab.py tests/test_colab.py
-# Runs every chapter, a trial lab and lab 5 under another processor's rounding (about a
-# minute): a target of its own.
+# Reads the chapters' figures from the book build, runs a trial lab and lab 5 under
+# another processor's rounding: a target of its own.
 FIGURE_TESTS := tests/test_stored_figures.py
 
 .PHONY: book test venv lint unit nbval figures site jupyterlab colab clients screenshots \
@@ -52,9 +52,12 @@ chromium: $(CHROMIUM)
 
 # The HTML is written afresh each time (no pages left over from renamed chapters); the
 # executed chapters and doctrees in _build/ are kept, so a rebuild stays quick.
+# The chapters' kernels log the figures they draw into _build/chapter-figures
+# (tests/figure_log.py), so that `make figures` checks them without running them again.
 book: $(STAMP)
 	rm -rf _build/html
-	$(BIN)/jupyter-book build . --builder html -n -W --keep-going
+	$(BIN)/python tests/figure_log.py --into _build/chapter-figures -- \
+		$(BIN)/jupyter-book build . --builder html -n -W --keep-going
 	@echo "The course website: $(CURDIR)/_build/html/index.html"
 
 lint: $(STAMP)
@@ -70,9 +73,9 @@ nbval: $(STAMP)
 	PYTHONPATH=tests $(BIN)/pytest -p nbval_labs --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg -p no:randomly notebooks/*.ipynb
 
-# The chapters' code and figures, the stale-picture check itself (a trial lab), and lab 5
-# under another processor's rounding, on the CPU.
-figures: $(STAMP)
+# The chapters' figures as the book build drew them, the stale-picture check itself (a
+# trial lab), and lab 5 under another processor's rounding, on the CPU.
+figures: $(STAMP) book
 	LOSSUTILS_DEVICE=cpu $(BIN)/pytest $(FIGURE_TESTS)
 
 site: $(STAMP) $(CHROMIUM) book
@@ -87,7 +90,7 @@ colab: $(STAMP)
 clients: $(STAMP) $(CHROMIUM) book
 	$(BIN)/pytest $(CLIENT_TESTS)
 
-test: lint unit nbval figures book clients
+test: lint unit nbval book figures clients
 
 # Full-page screenshots of every page at 1280 and 390 px, and page-weights.json.
 screenshots: site

@@ -11,7 +11,9 @@ then prints a summary:
 ``book``       ``make book`` on a clean ``_build`` and after touching one chapter, in a
                temporary copy of the tree (``bench_book.py``);
 ``site``       each page of the site of that clean build in headless Chromium
-               (``bench_site.py``).
+               (``bench_site.py``);
+``tests``      ``make test`` stage by stage on a fresh clone of the committed tree, with
+               the slowest tests (``bench_tests.py``).
 
 It is a benchmark, not a test: it fails on no timing. A part left out with ``--only`` or
 ``--skip`` keeps the results of its last run in ``results.json`` (each part records its
@@ -45,9 +47,10 @@ sys.path.insert(0, str(ROOT))  # lossutils from this tree, whatever the venv ins
 import bench_book  # noqa: E402
 import bench_notebooks  # noqa: E402
 import bench_site  # noqa: E402
+import bench_tests  # noqa: E402
 import report  # noqa: E402
 
-PARTS = ("losses", "notebooks", "book", "site")
+PARTS = ("losses", "notebooks", "book", "site", "tests")
 #: The last revision whose losses autograd differentiated through every elementary step:
 #: the "before" of the losses' table.
 BASELINE = "8b0dff2"
@@ -202,6 +205,9 @@ def main(argv: list[str] | None = None) -> int:
                 results["site"] = _stamp(bench_site.measure(site), measured_on)
             else:
                 print(f"site: skipped, no built site at {site}", flush=True)
+        if "tests" in chosen:
+            print("tests: make test, stage by stage, on a fresh clone", flush=True)
+            results["tests"] = _stamp(bench_tests.measure(ROOT), measured_on)
 
     options.output.mkdir(parents=True, exist_ok=True)
     results_path.write_text(json.dumps(results, indent=1) + "\n")

@@ -35,9 +35,11 @@ TIMEOUT = 600
 
 
 def nbval_command(notebook: Path, root: Path = ROOT) -> list[str]:
-    """The command of ``make nbval``, for one notebook, with the repository's settings."""
+    """The command of ``make nbval``, for one notebook, with the repository's settings
+    (its pictures and exercise checks are checked in the same run: ``tests/nbval_labs.py``,
+    on ``PYTHONPATH`` with the tree, see :func:`run_nbval`)."""
     return [
-        sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env",
+        sys.executable, "-m", "pytest", "-p", "nbval_labs", "--nbval", "--nbval-current-env",
         "--nbval-sanitize-with", str(root / "tests" / "nbval_sanitize.cfg"),
         "-p", "no:randomly", "-q", "-c", str(root / "pyproject.toml"),
         "--rootdir", str(root), str(notebook),
@@ -46,7 +48,8 @@ def nbval_command(notebook: Path, root: Path = ROOT) -> list[str]:
 
 def run_nbval(notebook: Path, root: Path = ROOT) -> dict:
     """Wall time and status of one strict nbval run (on the CPU, lossutils from ``root``)."""
-    env = {**os.environ, "LOSSUTILS_DEVICE": "cpu", "PYTHONPATH": str(root)}
+    env = {**os.environ, "LOSSUTILS_DEVICE": "cpu",
+           "PYTHONPATH": os.pathsep.join([str(root), str(root / "tests")])}
     start = time.perf_counter()
     try:
         done = subprocess.run(

@@ -73,6 +73,15 @@ def summary(results: dict) -> str:
             f"book: clean build {book['clean']['seconds']:.1f} s ({book['clean']['status']}), "
             f"after touching {book['touched']['chapter']} {book['touched']['seconds']:.1f} s"
         )
+    tests = results.get("tests")
+    if tests:
+        failed = [row["stage"] for row in tests["stages"] if row["status"] != "passed"]
+        lines.append(
+            f"make test on a fresh clone of {tests['commit']}: {tests['total_seconds'] / 60:.1f} "
+            "min (" + ", ".join(f"{row['stage']} {row['seconds']:.0f} s"
+                                for row in tests["stages"]) + ")"
+            + (f"; failed: {', '.join(failed)}" if failed else "")
+        )
     site = results.get("site")
     if site:
         median = site["median_load_ms"]
@@ -351,6 +360,38 @@ def _site_section(results: dict) -> list[str]:
     return lines
 
 
+def _tests_section(results: dict) -> list[str]:
+    tests = results["tests"]
+    lines = [
+        "## The test suite: `make test` on a fresh clone",
+        "",
+        _stamp_line(tests),
+        f"Each stage of `make test` on a fresh clone of {tests['commit']}, in order, with "
+        "`CI=true` and the environment already installed (the time `make venv` takes is "
+        "not counted). The labs run once, under strict nbval, which checks their pictures "
+        "and exercise checks in the same run.",
+        "",
+        "| stage | seconds | tests | status |",
+        "| --- | ---: | --- | --- |",
+    ]
+    for row in tests["stages"]:
+        counts = ", ".join(f"{n} {kind}" for kind, n in row["counts"].items()) or "—"
+        lines.append(f"| `make {row['stage']}` | {row['seconds']:.0f} | {counts} | "
+                     f"{row['status']} |")
+    lines += [
+        f"| **all** | **{tests['total_seconds']:.0f}** "
+        f"({tests['total_seconds'] / 60:.1f} min) | | |",
+        "",
+        "The slowest tests (pytest's `--durations`):",
+        "",
+        "| stage | test | phase | seconds |",
+        "| --- | --- | --- | ---: |",
+    ]
+    lines += [f"| {t['stage']} | `{t['test']}` | {t['phase']} | {t['seconds']:.1f} |"
+              for t in tests["slowest"]]
+    return lines + [""]
+
+
 def markdown(results: dict) -> str:
     """The whole report."""
     lines = [
@@ -375,6 +416,7 @@ def markdown(results: dict) -> str:
         ("notebooks", _notebooks_section),
         ("book", _book_section),
         ("site", _site_section),
+        ("tests", _tests_section),
     ):
         if key in results:
             lines += section(results)

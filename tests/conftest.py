@@ -1,4 +1,5 @@
-"""Shared test set-up: figures drawn off-screen, and one headless Chromium per module."""
+"""Shared test set-up: figures drawn off-screen, one headless Chromium per module, and
+one simulated Colab runtime per session (the Colab and JupyterLab tests share it)."""
 
 from collections.abc import Iterator
 
@@ -21,3 +22,12 @@ def browser() -> Iterator[object]:
             yield chromium
         finally:
             chromium.close()
+
+
+@pytest.fixture(scope="session")
+def colab_runtime() -> Iterator[object]:
+    """The simulated Colab runtime of ``tests/colab_runtime.py``, made once."""
+    from colab_runtime import colab_runtime as make_runtime
+
+    with make_runtime() as runtime:
+        yield runtime

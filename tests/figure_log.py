@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import re
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,14 +56,17 @@ del _lu_os
 # --- in the kernel --------------------------------------------------------------------
 
 def install(log: str) -> None:
-    """Record each PNG printed from now on, with its cell and its figure's problems."""
+    """Record each PNG printed from now on, with its cell and its figure's problems, into
+    ``log`` (``{pid}`` in it becomes the kernel's process id: one log per kernel)."""
     import drawn
     from IPython import get_ipython
     from matplotlib import rcParams
     from matplotlib.backend_bases import FigureCanvasBase
+    from matplotlib.layout_engine import ConstrainedLayoutEngine, TightLayoutEngine
 
     from lossutils.figures.style import figure_problems
 
+    log = log.replace("{pid}", str(os.getpid()))
     shell = get_ipython()
     running = {"run": -1, "source": ""}
 
@@ -81,12 +85,21 @@ def install(log: str) -> None:
         if (kind or rcParams["savefig.format"]) != "png":
             return result
         entry = {"run": running["run"], "source": _digest(running["source"])}
+        # The print has laid the figure out: record and check it as laid out, without
+        # laying it out twice more (a third of the cost of a lab under nbval).
+        engine = self.figure.get_layout_engine()
+        frozen = isinstance(engine, ConstrainedLayoutEngine | TightLayoutEngine)
+        if frozen:
+            self.figure.set_layout_engine("none")
         try:  # report a failure with its cell, do not break the notebook
             entry["record"] = drawn.record(self.figure)
             entry["problems"] = figure_problems(self.figure)
         except Exception as error:
             entry["record"] = None
             entry["problems"] = [f"the figure could not be checked: {error!r}"]
+        finally:
+            if frozen:
+                self.figure.set_layout_engine(engine)
         with open(log, "a", encoding="utf-8") as file:
             file.write(json.dumps(entry) + "\n")
         return result
@@ -264,9 +277,68 @@ def stale_pictures(notebook_path: Path, log: Path, records: Path = RECORDS) -> l
     return problems
 
 
+# --- the chapters, as the book build ran them ---------------------------------------------
+
+BUILD = ROOT / "_build"
+#: Where ``make book`` keeps the logs of the chapters' kernels (one per kernel).
+BOOK_LOGS = BUILD / "chapter-figures"
+
+
+def book_run(chapter: Path, build: Path = BUILD) -> tuple[nbformat.NotebookNode, Path | None]:
+    """The chapter as the last book build executed it, each code cell with its line in
+    the chapter, and the log of the figures it drew (None when it logged none). Raises
+    ``LookupError`` saying what to run when the build is missing or older than the
+    chapter."""
+    from course_files import read_chapter
+
+    source = read_chapter(chapter)
+    now = [cell for cell in source.cells if cell.cell_type == "code"]
+    if not now:
+        return source, None  # nothing to execute, nothing drawn
+    executed_path = build / "jupyter_execute" / chapter.parent.name / f"{chapter.stem}.ipynb"
+    if not executed_path.exists():
+        raise LookupError(f"{chapter.name}: no book build has executed it ({executed_path} "
+                          "is missing): run `make book`")
+    executed = nbformat.read(executed_path, as_version=4)
+    run = [cell for cell in executed.cells if cell.cell_type == "code"]
+    if [cell.source for cell in now] != [cell.source for cell in run]:
+        raise LookupError(f"{chapter.name} changed after the book was last built: run "
+                          "`make book`")
+    for source, ran in zip(now, run, strict=True):
+        ran.metadata["line"] = source.metadata.get("line")
+    logs = sorted((build / BOOK_LOGS.name).glob("*.jsonl"), key=lambda p: p.stat().st_mtime,
+                  reverse=True)
+    for log in logs:
+        try:
+            if read_log(executed, log):
+                return executed, log
+        except ValueError:  # another chapter's kernel
+            continue
+    return executed, None
+
+
 def standard_problems(name: str, notebook: nbformat.NotebookNode, log: Path) -> list[str]:
     """What the figures of a logged run of ``notebook`` break of the figure standard."""
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]
     return [f"{where(name, index, code[index])}: {problem}"
             for index, found in sorted(read_log(notebook, log).items())
             for problem in found.problems]
+
+
+def main(argv: list[str]) -> int:
+    """``python tests/figure_log.py --into DIR -- COMMAND...``: run COMMAND (``make
+    book``'s jupyter-book build) with every kernel it starts logging its figures into
+    ``DIR/<pid>.jsonl``."""
+    import subprocess
+
+    if len(argv) < 4 or argv[0] != "--into" or argv[2] != "--":
+        print(main.__doc__, file=sys.stderr)
+        return 2
+    directory = Path(argv[1]).resolve()
+    directory.mkdir(parents=True, exist_ok=True)
+    environment = {**os.environ, **kernel_environment(directory / "{pid}.jsonl")}
+    return subprocess.run(argv[3:], env=environment).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -2,14 +2,18 @@
 
 JupyterLab is started on a free localhost port, with a token, in a temporary directory
 that holds copies of the notebooks, with Jupyter's user folders inside it and a kernel
-spec that runs this environment's Python. Each notebook is opened through the UI, its
-outputs are cleared (Edit menu), all its cells are run (Run menu > Run All Cells), and,
-once the kernel is idle, saved (Ctrl+S). The notebook passes when every code cell shows
-an execution count, no output is an error or stderr, and the saved file has every code
-cell executed, in order. Every demo player the notebook stores must be there after Run
-All, and moving each of its sliders with the keyboard must change the picture it shows
-(the visible frame's ``src``, not the output area, which holds the slider too); at least
-one notebook must have such a demo. The server is shut down whatever happens.
+spec that runs the Python of the simulated Colab runtime (``tests/colab_runtime.py``:
+``lossutils`` installed from a wheel by the setup cell's own ``pip`` line, nothing
+importable from the checkout), so that each lab's one run here serves both: it runs in
+JupyterLab, and it runs where only what Colab has and the setup cell installs exist.
+Each notebook is opened through the UI, its outputs are cleared (Edit menu), all its
+cells are run (Run menu > Run All Cells), and, once the kernel is idle, saved (Ctrl+S).
+The notebook passes when every code cell shows an execution count, no output is an
+error or stderr, and the saved file has every code cell executed, in order. Every demo
+player the notebook stores must be there after Run All, and moving each of its sliders
+with the keyboard must change the picture it shows (the visible frame's ``src``, not
+the output area, which holds the slider too); at least one notebook must have such a
+demo. The server is shut down whatever happens.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from colab_runtime import Runtime
 from course_files import (
     SCREENSHOTS,
     free_port,
@@ -73,8 +78,9 @@ class Lab:
         return json.loads(body) if body else None
 
 
-def write_settings(home: Path) -> dict[str, str]:
-    """Jupyter's folders inside ``home``, with the settings above and our kernel spec."""
+def write_settings(home: Path, kernel_python: Path) -> dict[str, str]:
+    """Jupyter's folders inside ``home``, with the settings above and a kernel spec that
+    runs ``kernel_python``."""
     folders = {name: home / name for name in ("config", "data", "runtime", "settings",
                                               "workspaces", "ipython", "kernels")}
     for folder in folders.values():
@@ -86,9 +92,10 @@ def write_settings(home: Path) -> dict[str, str]:
     kernel = folders["kernels"] / "kernels" / KERNEL_NAME
     kernel.mkdir(parents=True)
     (kernel / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "Python 3 (course environment)",
+        "argv": [str(kernel_python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python 3 (simulated Colab runtime)",
         "language": "python",
+        "env": {"PYTHONPATH": ""},  # nothing from the checkout
     }))
     return quiet_environment(
         # JUPYTER_PATH comes first, before the environment's own kernel spec.
@@ -103,7 +110,7 @@ def write_settings(home: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def lab() -> Iterator[Lab]:
+def lab(colab_runtime: Runtime) -> Iterator[Lab]:
     if not NOTEBOOKS:
         pytest.fail("no notebooks in notebooks/")
     with tempfile.TemporaryDirectory(prefix="jupyterlab-test-") as directory:
@@ -112,7 +119,7 @@ def lab() -> Iterator[Lab]:
         root.mkdir()
         for notebook in NOTEBOOKS:
             (root / notebook.name).write_bytes(notebook.read_bytes())
-        env = write_settings(home / "jupyter")
+        env = write_settings(home / "jupyter", colab_runtime.python)
         port, token = free_port(), secrets.token_hex(16)
         log = (home / "server.log").open("w")
         server = subprocess.Popen(
@@ -343,6 +350,14 @@ def check_saved(path: Path) -> None:
     bad = [(i, o.output_type, o.get("name")) for i, c in enumerate(cells) for o in c.outputs
            if o.output_type == "error" or o.get("name") == "stderr"]
     assert not bad, f"{path.name}: saved error or stderr outputs {bad}"
+
+
+def test_the_labs_ran_in_the_colab_runtime(lab: Lab, colab_runtime: Runtime) -> None:
+    """The kernel JupyterLab offered, and ran every lab in, is the runtime's Python."""
+    specs = lab.api("kernelspecs")["kernelspecs"]
+    argv = specs[KERNEL_NAME]["spec"]["argv"]
+    assert Path(argv[0]) == colab_runtime.python, argv
+    assert lab.notebooks_run == [path.name for path in NOTEBOOKS], lab.notebooks_run
 
 
 def test_the_labs_have_demos_that_respond(lab: Lab) -> None:

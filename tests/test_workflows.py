@@ -195,10 +195,10 @@ def make_variable(name: str) -> list[str]:
 
 
 def test_make_test_runs_every_suite_and_every_test_file() -> None:
-    """`make test` = lint, unit, nbval, the stored-figure check, book, clients; and every
+    """`make test` = lint, unit, nbval, book, the chapters' figures, clients; and every
     tests/test_*.py runs in one of them (unit takes all but the ones run apart)."""
     prerequisites, _ = make_recipe("test")
-    assert prerequisites == ["lint", "unit", "nbval", "figures", "book", "clients"], prerequisites
+    assert prerequisites == ["lint", "unit", "nbval", "book", "figures", "clients"], prerequisites
     clients, figures = make_variable("CLIENT_TESTS"), make_variable("FIGURE_TESTS")
     _, unit = make_recipe("unit")
     assert unit.startswith("$(BIN)/pytest tests lossutils"), unit
