@@ -93,7 +93,8 @@ clients: $(STAMP) $(CHROMIUM) book
 test: lint unit nbval book figures clients
 
 # Full-page screenshots of every page at 1280 and 390 px, and page-weights.json.
-screenshots: site
+screenshots: $(STAMP) $(CHROMIUM) book
+	LOSSUTILS_SCREENSHOTS=1 $(BIN)/pytest tests/test_site.py
 	@echo "Screenshots of every page: $(CURDIR)/_build/screenshots/"
 
 lab: $(STAMP)

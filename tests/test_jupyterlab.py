@@ -41,7 +41,7 @@ from course_files import (
     quiet_environment,
     wait_for_port,
 )
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, BrowserContext, Page
 
 NOTEBOOKS = notebooks()
 KERNEL_NAME = "python3"
@@ -265,16 +265,27 @@ def move_every_slider(page: Page, name: str, expected_players: int) -> list[str]
     return moved
 
 
+@pytest.fixture(scope="module")
+def lab_browser(browser: Browser) -> Iterator[BrowserContext]:
+    """One browser context for every lab: JupyterLab's scripts are fetched once and
+    cached (each lab opens in a fresh workspace all the same, ``?reset``)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        yield context
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda path: path.name)
-def test_notebook_runs_in_jupyterlab(notebook: Path, lab: Lab, browser: Browser) -> None:
+def test_notebook_runs_in_jupyterlab(notebook: Path, lab: Lab,
+                                     lab_browser: BrowserContext) -> None:
     code = [c for c in nbformat.read(notebook, as_version=4).cells if c.cell_type == "code"]
     # Cells whose source is stored hidden (the exercises' solutions) show JupyterLab's
     # folded placeholder, with no execution count, instead of their code.
     folded = [c for c in code if c.metadata.get("jupyter", {}).get("source_hidden")]
     expected_cells = len(code) - len(folded)
     saved = lab.root / notebook.name
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
+    page = lab_browser.new_page()
     page.set_default_timeout(UI_TIMEOUT_MS)
     page_errors: list[str] = []
     page.on("pageerror", lambda error: page_errors.append(str(error)))
@@ -331,7 +342,7 @@ def test_notebook_runs_in_jupyterlab(notebook: Path, lab: Lab, browser: Browser)
     finally:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"jupyterlab__{notebook.stem}.png"))
-        context.close()
+        page.close()
         for session in lab.api("sessions") or []:
             lab.api(f"sessions/{session['id']}", method="DELETE")
 

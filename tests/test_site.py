@@ -21,8 +21,9 @@ phone). A page passes when:
   and its number stays level with it, inside the page;
 - a lab page weighs less than the 6.22 MB the widget-rendered labs weighed.
 
-Full-page screenshots at both widths go to ``_build/screenshots/`` for a person to look
-at, with ``page-weights.json`` (bytes and requests of every page) and ``report.json``.
+With ``LOSSUTILS_SCREENSHOTS=1`` (``make screenshots``, and CI) full-page screenshots at
+both widths go to ``_build/screenshots/`` for a person to look at; ``page-weights.json``
+(bytes and requests of every page) and ``report.json`` go there always.
 
 Run ``make book`` first; ``make test`` does.
 """
@@ -31,6 +32,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 import sys
 import threading
@@ -221,7 +223,11 @@ def wait_for_maths(page: Page) -> tuple[int, str | None]:
 
 
 def screenshot(page: Page, page_path: str, viewport: dict[str, int]) -> None:
-    """The whole page, scrolled to the top (sticky sidebars drawn where they start)."""
+    """The whole page, scrolled to the top (sticky sidebars drawn where they start), when
+    asked for (``make screenshots``, and CI, which keeps them): pictures for a person to
+    look at, not a check, and a third of this test's time."""
+    if not os.environ.get("LOSSUTILS_SCREENSHOTS"):
+        return
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.evaluate("() => window.scrollTo(0, 0)")
     page.screenshot(path=str(screenshot_path(page_path, viewport["width"])), full_page=True)
