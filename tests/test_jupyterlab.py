@@ -147,9 +147,11 @@ def lab(colab_runtime: Runtime) -> Iterator[Lab]:
 
 
 def stop(server: subprocess.Popen) -> None:
-    """Ask the server to stop (it shuts its kernels down), then make sure it has."""
+    """Ask the server to stop (it shuts its kernels down), then make sure it has. SIGTERM,
+    not SIGINT: on SIGINT the server asks "Shutdown this Jupyter server (y/[n])?" and,
+    with no answer, carries on, and the wait ran out its 30 s at every test run."""
     if server.poll() is None:
-        server.send_signal(signal.SIGINT)
+        server.send_signal(signal.SIGTERM)
         try:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
