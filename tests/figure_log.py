@@ -6,12 +6,16 @@ display of a figure, ``savefig`` of a demo frame) is recorded with the cell that
 (:func:`drawn.record`) and checked against the figure standard
 (``lossutils.figures.style.figure_problems``), one JSON line per picture in a log.
 
-``make execute`` runs the labs so and keeps, beside each lab, what its stored pictures
-show: ``tests/stored_figures/<lab>.json.gz``, one entry per picture with the SHA-256 of
-the PNG it describes. Strict nbval runs the labs so too (``tests/nbval_labs.py``),
-and :func:`stale_pictures` compares the fresh log with those records: a figure cell
-whose code changed without ``make execute`` shows something else now and is named,
-while another processor's rounding is not (see :mod:`drawn` for the tolerances).
+``make execute`` runs the labs so and keeps what their stored pictures show:
+``tests/stored_figures/<lab>.json.gz``, one entry per picture with the SHA-256 of the
+PNG it describes. Strict nbval runs the labs so too (``tests/nbval_labs.py``), and
+:func:`stale_pictures` compares the fresh log with those records: a figure cell whose
+code changed without ``make execute`` shows something else now and is named, while
+another processor's rounding is not (see :mod:`drawn` for the tolerances).
+
+``make book`` runs the book build through :func:`main`, so that each chapter's kernel
+logs its figures into ``_build/chapter-figures``; :func:`book_run` finds a chapter's
+log and its executed cells there, for ``make figures``.
 """
 
 from __future__ import annotations
