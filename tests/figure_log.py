@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+from course_files import first_code_line, read_chapter
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
@@ -170,10 +171,6 @@ def pictures(cell: nbformat.NotebookNode) -> list[bytes]:
     return found
 
 
-def first_code_line(source: str) -> str:
-    return next((line for line in source.splitlines() if line.strip()), "")
-
-
 @dataclass
 class Drawn:
     """The pictures one code cell drew in a logged run, and what its figures break."""
@@ -226,7 +223,7 @@ def write_records(notebook_path: Path, log: Path, records: Path = RECORDS) -> in
             raise ValueError(f"{notebook_path.name}, code cell {index}: it printed "
                              f"{len(printed)} figures and stores {len(stored)} pictures")
         entries += [{"cell": index, "picture": k + 1, "of": len(stored),
-                     "first_line": first_code_line(cell.source), "sha256": _digest(png),
+                     "first_line": first_code_line(cell), "sha256": _digest(png),
                      "record": record}
                     for k, (png, record) in enumerate(zip(stored, printed, strict=True))]
     records.mkdir(exist_ok=True)
@@ -240,7 +237,7 @@ def where(name: str, index: int, cell: nbformat.NotebookNode) -> str:
     """A code cell named for a message: by its line in a chapter, its index in a lab."""
     line = cell.metadata.get("line")
     place = f"line {line}" if line else f"code cell {index}"
-    return f"{name}, {place} ({first_code_line(cell.source)!r})"
+    return f"{name}, {place} ({first_code_line(cell)!r})"
 
 
 def stale_pictures(notebook_path: Path, log: Path, records: Path = RECORDS) -> list[str]:
@@ -294,8 +291,6 @@ def book_run(chapter: Path, build: Path = BUILD) -> tuple[nbformat.NotebookNode,
     the chapter, and the log of the figures it drew (None when it logged none). Raises
     ``LookupError`` saying what to run when the build is missing or older than the
     chapter."""
-    from course_files import read_chapter
-
     source = read_chapter(chapter)
     now = [cell for cell in source.cells if cell.cell_type == "code"]
     if not now:
