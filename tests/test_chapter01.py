@@ -236,6 +236,20 @@ def test_fit_progress_figure_is_a_two_by_two_grid_of_the_recorded_lines(fit):
     assert fig.legends, "the legend sits outside the panels, below them"
 
 
+def test_the_last_step_line_is_as_the_alt_text_says(fit):
+    """The alt text of fig-fit-progress (chapter and lab): at the last step the line is
+    flatter than the least-squares line and the true one, above both at the left end of
+    the grid and below both at the right end."""
+    last, best, truth = fit["predictions"][-1], fit["best"], fit["truth"]
+    slope = (last[-1] - last[0]) / (fit["grid"][-1] - fit["grid"][0])
+    assert slope < (best[-1] - best[0]) / 2 and slope < (truth[-1] - truth[0]) / 2
+    assert last[0] > max(best[0], truth[0]), "not above both at the left end"
+    assert last[-1] < min(best[-1], truth[-1]), "not below both at the right end"
+    for path in (CHAPTER, LAB):
+        text = " ".join(path.read_text(encoding="utf-8").split())
+        assert "above them at the left end, below them at the right" in text, path.name
+
+
 def test_fit_progress_figure_rejects_what_was_not_recorded(fit):
     args = (fit["x"], fit["y"], fit["grid"], fit["predictions"], fit["costs"])
     with pytest.raises(ValueError, match="step 61 was not recorded"):
