@@ -416,8 +416,6 @@ TYPED_INTEGERS = (
           "the true slope of the line data (slope=2.0)"),
     Typed("05-mse-and-mae.md", (20, 10, 25), r"moved to y = 20|from y = −10 to y = 25",
           SETTING, "where the figure moves the last point (the figures module's heights)"),
-    Typed("05-mse-and-mae.md", (95,), r"95 % as efficient", FACT,
-          "Huber's classical efficiency of delta = 1.345 sigma, from the literature"),
     Typed("05-mse-and-mae.md", (2, 4, 10), r"^1 and 2, \$0\$ between 2 and 4",
           FACT, "worked by hand in the solution of ex-median-even, on y = (1, 2, 4, 10)"),
     Typed("06-entropy-and-cross-entropy.md", (10,), r"one of 10 bits", FACT,
@@ -633,6 +631,16 @@ LAB_PRINTS: dict[str, Callable[[str], float]] = {
     "ch04_wrong_at_best_squared": printed(r"^wrong answers there: (\d+)"),
     "ch04_fewest_wrong": printed(r"fewest wrong answers over the sweep: (\d+)"),
     "ch05_median": printed(r"median of the data\s*: ([\d.]+)"),
+    "ch05_ordinary": printed(r"^\s*mse: .*of the (\d+) ordinary points"),
+    **{f"ch05_{name}_near": printed(rf"^\s*{name}: .*within 0\.3 of it: (\d+) of the")
+       for name in ("mse", "mae", "huber")},
+    "ch05_mae_grad_fall": lambda text: round(
+        printed(r"at a fixed rate: gradient size ([\d.]+) at step 1")(text)
+        / printed(r"at a fixed rate: gradient size [\d.]+ at step 1, ([\d.]+)")(text)),
+    "ch05_mae_distinct": printed(r"at a fixed rate, distinct gradients over the last 100 "
+                                 r"steps: (\d+)"),
+    "ch05_mae_flips": printed(r"at a fixed rate, dJ/dw changes sign (\d+) times"),
+    "ch05_mae_flip_steps": printed(r"dJ/dw changes sign \d+ times in the last (\d+) steps"),
     "ch06_naive_loss": printed(r"BCE of sigmoid\(z\)\s*: \[[^,]+, [^,]+, ([\d.]+)"),
     "ch06_naive_grad": printed(r"d loss / dz\s*: \[[^,]+, [^,]+, ([\d.]+)"),
     "ch07_far_log_softmax": printed(r"log_softmax\(far_apart\)\s*: \[[^,]+, ([-\d.]+)\]"),
@@ -704,7 +712,7 @@ RECOUNTS: dict[str, tuple[str, Callable[[dict], float]]] = {
         for t in ns["delivery_minutes"].tolist())),
     "ch05_gauss_drop": ("8^2 / (2 sigma^2), the Gaussian log-density drop at 8",
                         lambda ns: round(8**2 / (2 * ns["sigma"] ** 2))),
-    "ch05_laplace_drop": ("8 / b with b = sigma / sqrt(2), the Laplace drop at 8",
+    "ch05_laplace_drop": ("8 / s with s = sigma / sqrt(2), the Laplace drop at 8",
                           lambda ns: round(8 / (ns["sigma"] / math.sqrt(2)))),
     "ch08_parameters": ("parameters of torch.nn's 64-32-10 network", lambda ns: sum(
         parameter.numel() for parameter in torch.nn.Sequential(
