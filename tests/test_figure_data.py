@@ -579,7 +579,7 @@ def test_ch04_digit_gallery_figure_puts_each_image_with_its_score_and_answer(ch0
         for i, ((_, left),) in zip(chosen, found, strict=True):
             says_yes = bool(s[i] > 0.6)
             wrong = says_yes != bool(y[i] == 1)
-            words = f"s = {s[i]:.2f}\nsays {'yes' if says_yes else 'no'}: loss {int(wrong)}"
+            words = f"h = {s[i]:.2f}\nsays {'yes' if says_yes else 'no'}: loss {int(wrong)}"
             colour = COLORS["mae"] if wrong else COLORS["truth"]
             assert words_under(ax, top, left) == [(words, colour)], f"the words under image {i}"
     assert tops[0] < tops[1], "the zeros' row is above the others'"
@@ -592,7 +592,7 @@ def test_ch04_one_sample_figure_draws_the_given_losses_either_side_of_the_score(
     curves = _sweep(torch.tensor([score]), torch.tensor([1.0]), t, tau)
     fig = chapter04.one_sample_figure(t, curves, score=score, temperature=tau)
     t = array(t)
-    for title, suffix in [(f"Loss of one zero (score s = {score:.2f})", ""),
+    for title, suffix in [(f"Loss of one zero (score h = {score:.2f})", ""),
                           ("Its derivative dℓ/dt by autograd", "_grad")]:
         ax = panel(fig, title)
         assert_plotted(ax, t, array(curves["zero_one" + suffix]),
@@ -602,9 +602,9 @@ def test_ch04_one_sample_figure_draws_the_given_losses_either_side_of_the_score(
                        f"zero_one{suffix} below the score",
                        label="0-1 loss of the hard answer")
         assert_plotted(ax, t, array(curves["squared" + suffix]), f"squared{suffix}",
-                       label=f"squared loss of the soft answer (τ = {tau:g})")
-    assert_plotted(panel(fig, f"Loss of one zero (score s = {score:.2f})"),
-                   [score, score], [0.0, 1.0], "the jump's two ends at t = s", many=True,
+                       label=f"squared loss of the soft answer (T = {tau:g})")
+    assert_plotted(panel(fig, f"Loss of one zero (score h = {score:.2f})"),
+                   [score, score], [0.0, 1.0], "the jump's two ends at t = h", many=True,
                    marker="o")
 
 
@@ -641,7 +641,7 @@ def test_ch04_threshold_sweep_figure_draws_the_costs_and_their_derivatives(ch04)
     t = array(ch04["t"])
     _check_costs(panel(fig, "Cost as the threshold moves"), t, costs, 0.5,
                  ("0-1 cost: the error rate", "squared cost of the soft answers"),
-                 "of the sweep at τ = 0.05")
+                 "of the sweep at T = 0.05")
     grad = panel(fig, "Its derivative dJ/dt by autograd")
     assert_plotted(grad, t, array(costs["zero_one_grad"]), "dJ/dt of the error rate",
                    color=COLORS["zero_one"])
@@ -653,7 +653,7 @@ def _check_threshold_frame(fig: Figure, ch04: dict, threshold: float, tau: float
                            costs: dict) -> None:
     s, y = array(ch04["scores"]), array(ch04["labels"])
     wrong = (s > threshold) != (y == 1)
-    scores = panel(fig, f"t = {threshold:.2f}, τ = {tau:g}: {int(wrong.sum())} wrong")
+    scores = panel(fig, f"t = {threshold:.2f}, T = {tau:g}: {int(wrong.sum())} wrong")
     places = np.zeros((len(s), 2))
     for value, label in [(1.0, "zeros (y = 1)"), (0.0, "others (y = 0)")]:
         drawn = plotted(scores, label=label)
@@ -665,10 +665,10 @@ def _check_threshold_frame(fig: Figure, ch04: dict, threshold: float, tau: float
     assert_formula(scores, lambda g: (g > threshold).astype(float), "the step at t",
                    label="hard answer")
     assert_formula(scores, lambda g: torch.sigmoid((torch.tensor(g) - threshold) / tau).numpy(),
-                   "sigmoid((s - t) / τ)", label="soft answer",
+                   "sigmoid((h - t) / T)", label="soft answer",
                    tolerance={"rtol": 1e-12, "atol": 1e-15})
     _check_costs(fig.axes[1], array(ch04["t"]), costs, threshold,
-                 ("error rate", "squared cost"), f"of the sweep at τ = {tau:g}")
+                 ("error rate", "squared cost"), f"of the sweep at T = {tau:g}")
 
 
 def test_ch04_threshold_demo_figure_and_the_demos_frames(ch04):

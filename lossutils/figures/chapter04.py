@@ -74,12 +74,12 @@ def _curves(
 
 
 def _scores_and_labels(scores: Tensor, labels: Tensor) -> tuple[np.ndarray, np.ndarray]:
-    s, y = _numpy(scores, "scores"), _numpy(labels, "labels")
-    if s.shape != y.shape:
-        raise ValueError(f"scores and labels differ in length: {s.size} and {y.size}")
+    h, y = _numpy(scores, "scores"), _numpy(labels, "labels")
+    if h.shape != y.shape:
+        raise ValueError(f"scores and labels differ in length: {h.size} and {y.size}")
     if not np.isin(y, (0.0, 1.0)).all():
         raise ValueError("labels must be 1.0 (a zero) or 0.0 (another digit)")
-    return s, y
+    return h, y
 
 
 # --------------------------------------------------------------------------- figures
@@ -93,7 +93,7 @@ def digit_gallery_figure(
     threshold: float | None = None,
     per_class: int = 5,
 ) -> Figure:
-    """The first ``per_class`` zeros and other digits, each with its hole score.
+    """The first ``per_class`` zeros and other digits, each with its hole score h.
 
     Drawn as one picture (a row of zeros above a row of other digits), so that it stays
     within two panels' width. With a ``threshold``, each image also says the rule's
@@ -103,9 +103,9 @@ def digit_gallery_figure(
     pictures = images.detach().to("cpu", torch.float32)
     if pictures.ndim != 3 or tuple(pictures.shape[1:]) != (8, 8):
         raise ValueError(f"images must have shape (N, 8, 8), got {tuple(pictures.shape)}")
-    s, y = _scores_and_labels(scores, labels)
-    if len(s) != len(pictures):
-        raise ValueError(f"{len(pictures)} images but {len(s)} scores")
+    h, y = _scores_and_labels(scores, labels)
+    if len(h) != len(pictures):
+        raise ValueError(f"{len(pictures)} images but {len(h)} scores")
     if per_class < 1:
         raise ValueError(f"per_class must be at least 1, got {per_class}")
     rows = [np.flatnonzero(y == 1)[:per_class], np.flatnonzero(y == 0)[:per_class]]
@@ -118,9 +118,9 @@ def digit_gallery_figure(
         for col, i in enumerate(indices):
             left = col * cell
             montage[top : top + size, left : left + size] = pictures[i].numpy()
-            lines, color = [f"s = {s[i]:.2f}"], COLORS["data"]
+            lines, color = [f"h = {h[i]:.2f}"], COLORS["data"]
             if threshold is not None:
-                says_yes = bool(s[i] > threshold)
+                says_yes = bool(h[i] > threshold)
                 wrong = says_yes != bool(y[i] == 1)
                 lines.append(f"says {'yes' if says_yes else 'no'}: loss {int(wrong)}")
                 color = COLORS["mae"] if wrong else COLORS["truth"]
@@ -133,9 +133,9 @@ def digit_gallery_figure(
     ax.grid(False)
     for spine in ax.spines.values():
         spine.set_visible(False)
-    title = "Is it a zero? The hole score s of each image"
+    title = "Is it a zero? The hole score h of each image"
     if threshold is not None:
-        title += f"\n(the rule says yes when s > {threshold:g})"
+        title += f"\n(the rule says yes when h > {threshold:g})"
     label_axes(ax, title=title, xlabel="", ylabel="")
     plt.close(fig)
     return fig
@@ -153,10 +153,10 @@ def one_sample_figure(
     r"""The losses of one zero (y = 1) as the threshold moves past its score, and dℓ/dt.
 
     ``losses`` holds, at each threshold :math:`t`, the 0-1 loss of the hard answer
-    (``"zero_one"``), the squared loss of the soft answer :math:`\sigma((s - t)/\tau)`
+    (``"zero_one"``), the squared loss of the soft answer :math:`\sigma((h - t)/T)`
     (``"squared"``) and their derivatives with respect to :math:`t` by autograd
     (``"zero_one_grad"``, ``"squared_grad"``): what a sweep over thresholds gives for
-    one sample. Left: the losses, the 0-1 loss jumping from 0 to 1 at :math:`t = s`.
+    one sample. Left: the losses, the 0-1 loss jumping from 0 to 1 at :math:`t = h`.
     Right: the derivatives, the jump marked where none exists.
     """
     t, curve = _curves(thresholds, losses, SWEEP_KEYS, "losses")
@@ -168,16 +168,16 @@ def one_sample_figure(
                 label="0-1 loss of the hard answer")
         ax.plot(t[above], curve[key][above], color=orange)
         ax.plot(t, curve[key.replace("zero_one", "squared")], color=blue,
-                label=f"squared loss of the soft answer (τ = {temperature:g})")
+                label=f"squared loss of the soft answer (T = {temperature:g})")
     ax_loss.plot([score], [0.0], "o", mfc="white", color=orange)
     ax_loss.plot([score], [1.0], "o", color=orange)
     ax_loss.plot([score, score], [0.0, 1.0], color=orange, lw=1, ls=":")
-    label_axes(ax_loss, title=f"Loss of one zero (score s = {score:.2f})",
+    label_axes(ax_loss, title=f"Loss of one zero (score h = {score:.2f})",
                xlabel="threshold t", ylabel="loss ℓ", legend=False)
     ax_grad.plot([score], [0.0], "o", mfc="white", color=orange, ms=8)
     peak = float(curve["squared_grad"].max())
     ax_grad.annotate(
-        "at t = s the\n0-1 loss jumps:\nno derivative", xy=(score, 0.0),
+        "at t = h the\n0-1 loss jumps:\nno derivative", xy=(score, 0.0),
         xytext=(score + 0.17, 0.35 * peak), ha="left", va="bottom", fontsize=9,
         arrowprops={"arrowstyle": "->", "color": COLORS["data"]},
     )
@@ -271,13 +271,13 @@ def threshold_demo_figure(
     Left: each image's hole score (zeros in the top row, others in the bottom row, a
     fixed vertical jitter so that equal scores stay visible, wrong answers circled),
     the hard answer (a step at ``threshold``) and the soft answer
-    :math:`\sigma((s - t)/\tau)` at ``temperature``. Right: the error rate and the
+    :math:`\sigma((h - t)/T)` at ``temperature``. Right: the error rate and the
     squared cost of the soft answers (``costs``, a sweep over ``thresholds`` at this
     temperature) with ``threshold`` marked.
     """
     if temperature <= 0:
         raise ValueError(f"temperature must be positive, got {temperature}")
-    s, y = _scores_and_labels(scores, labels)
+    h, y = _scores_and_labels(scores, labels)
     t, cost = _curves(thresholds, costs, SWEEP_KEYS, "costs")
     i = int(np.argmin(np.abs(t - threshold)))
     # A fixed layout: a demo draws this figure once per frame, and the constrained
@@ -287,15 +287,15 @@ def threshold_demo_figure(
         gridspec_kw={"left": 0.1, "right": 0.985, "top": 0.925, "bottom": 0.31,
                      "wspace": 0.28},
     )
-    jitter = 0.06 * np.random.default_rng(0).standard_normal(len(s))
-    says_yes = s > threshold
+    jitter = 0.06 * np.random.default_rng(0).standard_normal(len(h))
+    says_yes = h > threshold
     wrong = says_yes != (y == 1.0)
     for value, name, color in [(1.0, "zeros (y = 1)", COLORS["truth"]),
                                (0.0, "others (y = 0)", COLORS["data"])]:
         mine = y == value
-        ax_scores.scatter(s[mine], value + jitter[mine], s=18, color=color, alpha=0.8,
+        ax_scores.scatter(h[mine], value + jitter[mine], s=18, color=color, alpha=0.8,
                           label=name)
-    ax_scores.scatter(s[wrong], y[wrong] + jitter[wrong], s=80, facecolors="none",
+    ax_scores.scatter(h[wrong], y[wrong] + jitter[wrong], s=80, facecolors="none",
                       edgecolors=COLORS["mae"], linewidths=1.3, label="wrong answer")
     grid = np.linspace(-0.05, 1.05, 441)
     ax_scores.plot(grid, (grid > threshold).astype(float), color=COLORS["zero_one"], lw=1.3,
@@ -304,8 +304,8 @@ def threshold_demo_figure(
     ax_scores.plot(grid, soft, color=COLORS["squared"], label="soft answer")
     ax_scores.axvline(threshold, color=COLORS["data"], lw=1, ls=":")
     ax_scores.set_ylim(-0.3, 1.3)
-    label_axes(ax_scores, title=f"t = {threshold:.2f}, τ = {temperature:g}: "
-               f"{int(wrong.sum())} wrong", xlabel="hole score s", ylabel="label y, answer",
+    label_axes(ax_scores, title=f"t = {threshold:.2f}, T = {temperature:g}: "
+               f"{int(wrong.sum())} wrong", xlabel="hole score h", ylabel="label y, answer",
                legend=False)
     _draw_costs(ax_cost, t, cost, threshold, short=True)
     label_axes(ax_cost, title=f"error {cost['zero_one'][i]:.3f}, "
@@ -337,7 +337,7 @@ def threshold_demo(
     """
     if not isinstance(sweeps, Mapping) or len(sweeps) < 2:
         raise ValueError("sweeps must map at least two temperatures to their sweeps")
-    by_temperature = {float(tau): costs for tau, costs in sweeps.items()}
+    by_temperature = {float(temperature): costs for temperature, costs in sweeps.items()}
 
     def draw(threshold: float, temperature: float) -> Figure:
         return threshold_demo_figure(scores, labels, thresholds, by_temperature[temperature],
@@ -350,7 +350,7 @@ def threshold_demo(
             "the soft answer, wrong answers circled; right: the error rate and the "
             "squared cost against the threshold"
         ),
-        labels={"threshold": "threshold t", "temperature": "temperature τ"},
+        labels={"threshold": "threshold t", "temperature": "temperature T"},
         start={"threshold": float(start[0]), "temperature": float(start[1])},
         threshold=tuple(float(v) for v in shown),
         temperature=tuple(sorted(by_temperature)),
@@ -398,7 +398,7 @@ def _threshold_sweep(
 ) -> dict[str, Tensor]:
     """Both costs and their autograd derivatives dJ/dt at each threshold (CPU tensors).
 
-    The hard answer is the step ``sign(s - t).clamp(min=0)``, which autograd can
+    The hard answer is the step ``sign(h - t).clamp(min=0)``, which autograd can
     differentiate (to 0); its squared loss is its 0-1 loss. The soft answer is
     ``sigmoid((s - t) / temperature)``.
     """
@@ -409,11 +409,11 @@ def _threshold_sweep(
         )
     if temperature <= 0:
         raise ValueError(f"temperature must be positive, got {temperature}")
-    s = scores.detach().cpu().float()[None, :]
+    h = scores.detach().cpu().float()[None, :]
     y = labels.detach().cpu().float().expand(len(thresholds), -1)
     t = thresholds.detach().cpu().float().clone().requires_grad_(True)
-    hard = torch.sign(s - t[:, None]).clamp(min=0.0)
-    soft = torch.sigmoid((s - t[:, None]) / temperature)
+    hard = torch.sign(h - t[:, None]).clamp(min=0.0)
+    soft = torch.sigmoid((h - t[:, None]) / temperature)
     zero_one = squared_loss(hard, y).mean(dim=1)
     squared = squared_loss(soft, y).mean(dim=1)
     # each threshold enters only its own row, so the gradient of the sum is every dJ/dt
