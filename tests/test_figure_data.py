@@ -919,7 +919,7 @@ def _check_cross_entropy_frame(fig: Figure, p: torch.Tensor, first: float,
         path = torch.stack([a, (1 - a) * second, (1 - a) * (1 - second)], dim=1)
         return -(p64 * path.log()).sum(dim=1).numpy()
 
-    assert_formula(right, cross_entropy, "H(p, q) with class 2's share held",
+    assert_formula(right, cross_entropy, "H(p, q) with class 1's share held",
                    label="H(p, q)", tolerance={"rtol": 1e-12, "atol": 1e-12})
     entropy = float(-(p64 * p64.log()).sum())
     assert_plotted(right, [0, 1], [entropy, entropy], "the entropy H(p)", label="H(p)",

@@ -128,9 +128,9 @@ def one_hot_loss_figure(
 
 
 def split_three(share_first: float, share_second: float) -> Tensor:
-    """A distribution over three classes: ``share_first`` on class 1, the rest split.
+    """A distribution over three classes: ``share_first`` on class 0, the rest split.
 
-    Class 2 gets ``share_second`` of what class 1 leaves, class 3 the remainder, so
+    Class 1 gets ``share_second`` of what class 0 leaves, class 2 the remainder, so
     that every pair of shares in ``(0, 1)`` gives a distribution with no zero.
 
     Examples
@@ -165,7 +165,7 @@ def cross_entropy_frame(p: Tensor, share_first: float, share_second: float) -> F
     r"""One frame of the demo: the truth :math:`p`, a prediction :math:`q`, and the gap.
 
     :math:`q` = :func:`split_three` ``(share_first, share_second)``. Left: :math:`p` and
-    :math:`q` as bars. Right: :math:`H(p, q)` as class 1's share moves with the split
+    :math:`q` as bars. Right: :math:`H(p, q)` as class 0's share moves with the split
     of the rest held, the entropy :math:`H(p)` below it, and the KL divergence as the
     gap between them at the current :math:`q`.
     """
@@ -176,7 +176,7 @@ def cross_entropy_frame(p: Tensor, share_first: float, share_second: float) -> F
     kl = h_pq - h_p
 
     fig, (left, right) = subplots(1, 2, height=3.4)
-    classes = np.arange(1, 4)
+    classes = np.arange(3)  # counted from 0, as in PyTorch
     left.bar(classes - 0.2, p.numpy(), width=0.4, color=COLORS["truth"], label="truth p")
     left.bar(classes + 0.2, q.numpy(), width=0.4, color=COLORS["model"],
              label="prediction q")
@@ -196,7 +196,7 @@ def cross_entropy_frame(p: Tensor, share_first: float, share_second: float) -> F
     right.plot([share_first], [h_pq], "o", color=COLORS["highlight"])
     right.set_ylim(0, 3.0)
     label_axes(right, title=f"H(p,q) {h_pq:.2f} = H(p) {h_p:.2f} + KL {kl:.2f}",
-               xlabel="q of class 1 (the split of the rest held)", ylabel="nats",
+               xlabel="q of class 0 (the split of the rest held)", ylabel="nats",
                legend=True)
     plt.close(fig)  # shown once, by the cell's result
     return fig
@@ -209,8 +209,8 @@ def cross_entropy_demo(
 ) -> FramePlayer:
     r"""The lab's demo: move the prediction :math:`q` and watch :math:`H(p, q)` and KL.
 
-    One slider sets :math:`q`'s probability of class 1, the other how the rest is split
-    between classes 2 and 3 (see :func:`split_three`). Where :math:`q = p` the KL
+    One slider sets :math:`q`'s probability of class 0, the other how the rest is split
+    between classes 1 and 2 (see :func:`split_three`). Where :math:`q = p` the KL
     divergence is 0 and the cross-entropy equals the entropy.
     """
     p = _check_distribution(p)
@@ -219,7 +219,7 @@ def cross_entropy_demo(
         description=("Bars of a true distribution p and a prediction q over three "
                      "classes, and the cross-entropy H(p, q) with the entropy H(p) "
                      "below it, the gap between them being the KL divergence"),
-        labels={"share_first": "q of class 1", "share_second": "class 2's share of the rest"},
+        labels={"share_first": "q of class 0", "share_second": "class 1's share of the rest"},
         start={"share_first": first_shares[1], "share_second": second_shares[1]},
         shared_layout=True,
         share_first=first_shares,
