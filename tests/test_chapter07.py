@@ -98,9 +98,9 @@ def test_class_weight_figure_draws_a_bar_per_class_and_training():
 
 def test_label_smoothing_figure_draws_losses_gaps_and_the_best_gap():
     steps = list(range(0, 301, 10))
-    losses = _curves(len(steps), **{"ε = 0": 0.001, "ε = 0.1": 0.303})
-    gaps = {"ε = 0": list(np.log1p(np.arange(len(steps))) * 2.4),
-            "ε = 0.1": [min(3.13, 0.5 * k) for k in range(len(steps))]}
+    losses = _curves(len(steps), **{"α = 0": 0.001, "α = 0.1": 0.303})
+    gaps = {"α = 0": list(np.log1p(np.arange(len(steps))) * 2.4),
+            "α = 0.1": [min(3.13, 0.5 * k) for k in range(len(steps))]}
     fig = figures.label_smoothing_figure(steps, losses, gaps, math.log(28))
     _assert_meets_the_standard(fig)
     _, right = fig.axes
@@ -198,14 +198,14 @@ def test_a_softmax_before_the_loss_puts_a_floor_under_it():
 
 
 def test_label_smoothing_is_smallest_at_the_best_gap():
-    epsilon, classes = 0.1, 10
-    gap = math.log((1 - epsilon + epsilon / classes) / (epsilon / classes))
+    alpha, classes = 0.1, 10
+    gap = math.log((1 - alpha + alpha / classes) / (alpha / classes))
     assert gap == pytest.approx(math.log(91))
 
     def loss(g: float) -> float:
         z = torch.zeros(1, classes, dtype=torch.float64)
         z[0, 0] = g
-        return float(F.cross_entropy(z, torch.tensor([0]), label_smoothing=epsilon))
+        return float(F.cross_entropy(z, torch.tensor([0]), label_smoothing=alpha))
 
     assert loss(gap) < loss(gap - 0.1) and loss(gap) < loss(gap + 0.1)
 

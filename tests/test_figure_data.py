@@ -986,9 +986,10 @@ def test_ch07_softmax_figure_writes_each_value_on_its_bar():
     q = torch.softmax(LOGITS, dim=0)
     fig = chapter07.softmax_figure(LOGITS, q)
     for ax, values, digits in [(fig.axes[0], array(LOGITS), 1), (fig.axes[1], array(q), 3)]:
-        assert_values(bars(ax)[:, 0], [1, 2, 3], f"the bars of {ax.get_title()!r} at classes")
+        assert_values(bars(ax)[:, 0], [0, 1, 2],
+                      f"the bars of {ax.get_title()!r} at classes 0, 1, 2")
         written = [(c, pytest.approx(v), f"{v:.{digits}f}")
-                   for c, v in zip([1.0, 2.0, 3.0], values, strict=True)]
+                   for c, v in zip([0.0, 1.0, 2.0], values, strict=True)]
         assert [(x, y, t) for x, y, t, _ in texts(ax)] == written, (
             f"each value of {ax.get_title()!r} on top of its own bar")
 
@@ -1003,7 +1004,7 @@ def test_ch07_double_softmax_and_label_smoothing_figures_draw_each_run():
     accuracies = {"logits into the loss": 1 - _decay(steps, 0.2) / 3,
                   "softmax, then": 1 - _decay(steps, 1.8) / 3}
     fig = chapter07.double_softmax_figure(steps, losses, accuracies, floor=1.6)
-    gaps = {"ε = 0": np.log1p(steps), "ε = 0.1": np.minimum(3.1, steps / 20)}
+    gaps = {"α = 0": np.log1p(steps), "α = 0.1": np.minimum(3.1, steps / 20)}
     smoothed = chapter07.label_smoothing_figure(steps, losses, gaps, optimum_gap=3.1)
     for figure, left, right in [(fig, losses, accuracies), (smoothed, losses, gaps)]:
         for ax, curves in zip(figure.axes, (left, right), strict=True):
@@ -1046,7 +1047,7 @@ def test_ch07_temperature_figure_draws_each_temperature():
         drawn = bars(left, label)
         assert_values(drawn[:, 3], array(torch.softmax(LOGITS / temperature, dim=0)),
                       f"softmax(z / {temperature:g})", {"rtol": 1e-12, "atol": 1e-15})
-        assert_values(np.round(drawn[:, 0]), [1, 2, 3], f"the bars of {label} at classes")
+        assert_values(np.round(drawn[:, 0]), [0, 1, 2], f"the bars of {label} at classes")
         assert_plotted(right, [temperature], entropy(np.array([temperature])),
                        f"the entropy at {label}", label=label)
     assert_formula(right, entropy, "the entropy of softmax(z / T)", spans=(0.05, 50.0),

@@ -650,8 +650,8 @@ LAB_PRINTS: dict[str, Callable[[str], float]] = {
     "ch07_unweighted_small": printed(r"unweighted: found \[\d+, \d+, (\d+)\]"),
     "ch07_weighted_large": printed(r"(?<!un)weighted: found \[(\d+),"),
     "ch07_weighted_small": printed(r"(?<!un)weighted: found \[\d+, \d+, (\d+)\]"),
-    "ch07_hard_step_mid": printed(r"ε = 0: .*mean gap after (\d+) and"),
-    "ch07_hard_step_last": printed(r"ε = 0: .*mean gap after \d+ and (\d+) steps"),
+    "ch07_hard_step_mid": printed(r"α = 0: .*mean gap after (\d+) and"),
+    "ch07_hard_step_last": printed(r"α = 0: .*mean gap after \d+ and (\d+) steps"),
     "ch08_images": lambda text: sum(map(int, re.search(
         r"training images: (\d+)\s+held-out images: (\d+)", text).groups())),
     "ch08_train": printed(r"training images: (\d+)"),

@@ -67,7 +67,7 @@ def softmax_figure(logits: Sequence[float] | Tensor,
     z, q = _numbers("logits", logits), _numbers("probabilities", probabilities)
     if len(z) != len(q):
         raise ValueError(f"{len(z)} logits but {len(q)} probabilities")
-    classes = np.arange(1, len(z) + 1)
+    classes = np.arange(len(z))  # counted from 0, as in PyTorch
     fig, (left, right) = subplots(1, 2, height=3.2)
     left.bar(classes, z, color=COLORS["data"])
     left.axhline(0, color="black", linewidth=0.8)
@@ -216,7 +216,7 @@ def temperature_frame(logits: Sequence[float] | Tensor, temperature: float) -> F
     z = _check_logits(logits)
     (temperature,) = _check_temperatures([temperature])
     q = softmax(z / temperature, dim=-1).numpy()
-    classes = np.arange(1, len(z) + 1)
+    classes = np.arange(len(z))  # counted from 0, as in PyTorch
     fig, (left, right) = subplots(1, 2, height=3.4)
     left.bar(classes, q, color=COLORS["model"])
     left.axhline(1 / len(z), color=COLORS["data"], linestyle=":")
@@ -249,7 +249,7 @@ def temperature_figure(logits: Sequence[float] | Tensor,
     """
     z = _check_logits(logits)
     shown = _check_temperatures(shown)
-    classes = np.arange(1, len(z) + 1)
+    classes = np.arange(len(z))  # counted from 0, as in PyTorch
     fig, (left, right) = subplots(1, 2, height=3.4)
     width = 0.8 / len(shown)
     grid = np.geomspace(0.05, 50, 121)
