@@ -435,6 +435,8 @@ TYPED_INTEGERS = (
           "the logits of the running example, z = (2, 1, 0.1)"),
     Typed("07-softmax-and-its-loss.md", (3,), r"to log 3 \(a$", FACT,
           "the largest entropy of three classes, log 3, named in a caption"),
+    Typed("appendix-cost.md", (30,), r"logits of standard deviation 30", SETTING,
+          "the spread of the random logits the accuracy check draws (30 * torch.randn)"),
     Typed("08-handwritten-digits.md", (3,), r"knows what a 3 looks like", NAME, "a digit"),
     Typed("08-handwritten-digits.md", (43,), r"^43 people", FACT,
           "the number of writers, from the data set's description (cited)"),
