@@ -134,13 +134,13 @@ def _softmax_times(scale: Tensor, input: Tensor, exp_shifted: Tensor, sum_exp: T
 class _CrossEntropyIndices(torch.autograd.Function):
     r"""Cross-entropy with class indices; the backward is its derivative.
 
-    With :math:`v_n = (1 - \varepsilon) w_{y_n}` for a kept sample (0 for an ignored
+    With :math:`v_n = (1 - \alpha) w_{y_n}` for a kept sample (0 for an ignored
     one), the gradient of :math:`l_n` with respect to the logits is
 
     .. math::
         \frac{\partial l_n}{\partial z_{n,c}}
-        = \Big(v_n + \frac{\varepsilon}{C} \sum_k w_k\Big) q_{n,c}
-          - v_n \mathbb{1}\{c = y_n\} - \frac{\varepsilon}{C} w_c ,
+        = \Big(v_n + \frac{\alpha}{C} \sum_k w_k\Big) q_{n,c}
+          - v_n \mathbb{1}\{c = y_n\} - \frac{\alpha}{C} w_c ,
 
     from :math:`\partial (-\log q_{n,k}) / \partial z_{n,c} = q_{n,c} - \mathbb{1}\{c = k\}`.
     """
@@ -203,7 +203,7 @@ class _CrossEntropyProbabilities(torch.autograd.Function):
     .. math::
         \frac{\partial l_n}{\partial z_{n,c}} = \Big(\sum_k u_{n,k}\Big) q_{n,c} - u_{n,c},
         \quad
-        \frac{\partial l_n}{\partial p_{n,c}} = -(1 - \varepsilon) w_c \log q_{n,c},
+        \frac{\partial l_n}{\partial p_{n,c}} = -(1 - \alpha) w_c \log q_{n,c},
         \quad
         \frac{\partial l_n}{\partial w_c} = -\tilde p_{n,c} \log q_{n,c}.
     """
@@ -262,7 +262,7 @@ def _weighted_target(
 ) -> Tensor:
     r"""The weighted, smoothed target :math:`u_{n,c} = w_c \tilde p_{n,c}`.
 
-    :math:`\tilde p = (1 - \varepsilon) p + \varepsilon / C`.
+    :math:`\tilde p = (1 - \alpha) p + \alpha / C`.
     """
     p = target
     if label_smoothing > 0:
@@ -379,7 +379,7 @@ def cross_entropy(
     r"""Cross-entropy between the true classes and the softmax of the logits.
 
     The predicted distribution is the softmax of the logits,
-    :math:`\log q_{n,c} = z_{n,c} - \log \sum_{k=1}^{C} e^{z_{n,k}}`. With class
+    :math:`\log q_{n,c} = z_{n,c} - \log \sum_{k=0}^{C-1} e^{z_{n,k}}`. With class
     indices :math:`y_n` as ``target``, the unreduced loss (``reduction='none'``) is
     :math:`L = \{l_1, \dots, l_N\}^\top` with
 
@@ -396,19 +396,19 @@ def cross_entropy(
             \sum_{n=1}^{N} l_n, & \text{if reduction} = \text{'sum'}
         \end{cases}
 
-    With label smoothing :math:`\varepsilon`, each :math:`l_n` (not ignored) becomes
+    With label smoothing :math:`\alpha`, each :math:`l_n` (not ignored) becomes
 
     .. math::
-        l_n = (1 - \varepsilon) \left( - w_{y_n} \log q_{n, y_n} \right)
-            + \frac{\varepsilon}{C} \sum_{c=1}^{C} \left( - w_c \log q_{n,c} \right),
+        l_n = (1 - \alpha) \left( - w_{y_n} \log q_{n, y_n} \right)
+            + \frac{\alpha}{C} \sum_{c=0}^{C-1} \left( - w_c \log q_{n,c} \right),
 
     still divided by :math:`\sum_n w_{y_n}` for ``'mean'``, exactly as torch does.
 
     With class probabilities :math:`p_{n,c}` as ``target`` (same shape as the input),
 
     .. math::
-        l_n = - \sum_{c=1}^{C} w_c \, \tilde p_{n,c} \log q_{n,c}, \qquad
-        \tilde p_{n,c} = (1 - \varepsilon) \, p_{n,c} + \frac{\varepsilon}{C},
+        l_n = - \sum_{c=0}^{C-1} w_c \, \tilde p_{n,c} \log q_{n,c}, \qquad
+        \tilde p_{n,c} = (1 - \alpha) \, p_{n,c} + \frac{\alpha}{C},
 
     and ``'mean'`` is the plain mean over the :math:`N` samples (the weights do not
     divide it); ``ignore_index`` plays no part.
@@ -428,7 +428,7 @@ def cross_entropy(
     reduction : {'mean', 'sum', 'none'}, default 'mean'
         How the per-sample losses are combined.
     label_smoothing : float, default 0.0
-        :math:`\varepsilon \in [0, 1]`: the share of the target spread evenly over the
+        :math:`\alpha \in [0, 1]`: the share of the target spread evenly over the
         :math:`C` classes.
 
     Returns
@@ -467,7 +467,7 @@ def cross_entropy(
     The log-probabilities are those of :func:`~lossutils.information.log_softmax` (max shift, then
     log-sum-exp), never ``softmax(z).log()``: float32 logits of :math:`\pm 10^4` give a
     finite loss and finite gradients :math:`(q_{n,c} - p_{n,c})` (times the weights).
-    This is the lesson's "softmax loss", :math:`L = -\sum_i p(x_i) \log S_i`, with its
+    This is the lesson's "softmax loss", :math:`\ell = -\sum_c p_c \log S_c`, with its
     minus sign. The backward is that gradient written out, not autograd's pass through
     each step; with class indices the forward needs :math:`\log q` only at the true
     class (and, with label smoothing, a weighted sum over the classes), so the
