@@ -11,17 +11,19 @@ from lossutils.figures import chapter08 as figures
 from lossutils.figures.style import figure_problems
 
 
-def _records(steps: list[int]) -> dict[str, dict[str, list[float]]]:
-    falling = [1.0 / (1 + s) for s in steps]
-    return {
-        name: {
-            "train_loss": [scale * v for v in falling],
-            "held_out_loss": [scale * (v + 0.05) for v in falling],
-            "held_out_cross_entropy": [v + 0.08 for v in falling],
-            "held_out_accuracy": [0.8 + 0.19 * (1 - v) for v in falling],
-        }
-        for name, scale in (("cross-entropy", 2.0), ("squared error", 0.5))
-    }
+def _panels(steps: list[int]) -> dict[str, dict[str, dict[str, torch.Tensor]]]:
+    generator = torch.Generator().manual_seed(0)
+    falling = 1.0 / (1 + torch.tensor(steps, dtype=torch.float64))[:, None]
+
+    def curve(scale: float) -> dict[str, torch.Tensor]:
+        noise = 0.01 * torch.rand(len(steps), 5, generator=generator, dtype=torch.float64)
+        return {"val_accuracy": 0.97 - 0.2 * scale * falling + noise,
+                "val_ce": 0.1 + scale * falling + noise}
+
+    return {"both at lr = 0.5": {"cross-entropy, lr = 0.5": curve(1.0),
+                                 "squared error, lr = 0.5": curve(3.0)},
+            "each at its chosen rate": {"cross-entropy, lr = 1": curve(0.5),
+                                        "squared error, lr = 2": curve(0.6)}}
 
 
 def test_every_figure_meets_the_standard() -> None:
@@ -30,7 +32,7 @@ def test_every_figure_meets_the_standard() -> None:
     q = torch.softmax(torch.randn(4, 10, generator=torch.Generator().manual_seed(0)), 1)
     drawn = {
         "mosaic": figures.digit_mosaic_figure(images[:20], digits[:20]),
-        "curves": figures.training_curves_figure(_records(steps), steps),
+        "curves": figures.sweep_curves_figure(steps, _panels(steps)),
         "mistakes": figures.mistakes_figure(images[:4], q, digits[:4], title="wrong"),
     }
     for name, fig in drawn.items():
@@ -38,15 +40,20 @@ def test_every_figure_meets_the_standard() -> None:
         plt.close(fig)
 
 
-def test_the_curves_draw_the_records_they_are_given() -> None:
+def test_the_curves_draw_the_mean_and_the_spread_of_the_seeds() -> None:
     steps = list(range(0, 101, 10))
-    records = _records(steps)
-    fig = figures.training_curves_figure(records, steps)
-    top_left = fig.axes[0].get_lines()[0]
-    assert list(top_left.get_ydata()) == records["cross-entropy"]["train_loss"]
-    accuracy = fig.axes[2].get_lines()[1]
-    expected = [100 * a for a in records["squared error"]["held_out_accuracy"]]
-    assert list(accuracy.get_ydata()) == pytest.approx(expected)
+    panels = _panels(steps)
+    fig = figures.sweep_curves_figure(steps, panels)
+    top_left, bottom_right = fig.axes[0], fig.axes[3]
+    curve = panels["both at lr = 0.5"]["squared error, lr = 0.5"]
+    line = top_left.get_lines()[1]
+    assert line.get_label() == "squared error, lr = 0.5"
+    assert list(line.get_ydata()) == pytest.approx(
+        (100 * curve["val_accuracy"].mean(dim=1)).tolist())
+    band = bottom_right.collections[0].get_paths()[0].vertices[:, 1]
+    chosen = panels["each at its chosen rate"]["cross-entropy, lr = 1"]["val_ce"]
+    assert band.min() == pytest.approx(chosen.min().item())
+    assert band.max() == pytest.approx(chosen.max().item())
     plt.close(fig)
 
 
@@ -70,9 +77,12 @@ def test_mistakes_colour_the_true_and_the_chosen_class() -> None:
         (lambda: figures.mistakes_figure(torch.zeros(2, 8, 8), torch.zeros(2, 9),
                                          torch.arange(2), title="t"),
          "\\(K, 10\\) probabilities"),
-        (lambda: figures.training_curves_figure({"cross-entropy": {"train_loss": [1.0]}},
-                                                [0]),
-         "lacks"),
+        (lambda: figures.sweep_curves_figure([0], {"a": {"cross-entropy": {}}}), "lacks"),
+        (lambda: figures.sweep_curves_figure(
+            [0, 10], {"a": {"cross-entropy": {"val_accuracy": torch.ones(3, 5),
+                                              "val_ce": torch.ones(3, 5)}}}),
+         "must be \\(steps, seeds\\) with 2 steps"),
+        (lambda: figures.sweep_curves_figure([0], {}), "one or two panels"),
     ],
 )
 def test_bad_input_is_named(call, message: str) -> None:

@@ -1,10 +1,11 @@
 """Figures of chapter 8, "Practice: handwritten digits".
 
-The chapter trains one small network twice on scikit-learn's 8x8 digits, once with
-softmax cross-entropy and once with the squared error between its softmax output and
-the one-hot target. These functions draw what the chapter and its lab computed: a
-mosaic of digits, the training curves of both models, and the digits a model gets
-wrong with the probabilities it gave them.
+The chapter trains batches of one small network on scikit-learn's 8x8 digits, with
+softmax cross-entropy and with the squared error between its softmax output and the
+one-hot target, over several seeds and learning rates. These functions draw what the
+chapter and its lab computed: a mosaic of digits, the validation curves of the batches
+(mean and spread over the seeds), and the digits a network gets wrong with the
+probabilities it gave them.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from torch import Tensor
 
 from .style import COLORS, label_axes, subplots
 
-__all__ = ["digit_mosaic_figure", "mistakes_figure", "training_curves_figure"]
+__all__ = ["digit_mosaic_figure", "mistakes_figure", "sweep_curves_figure"]
 
 #: The colour of each model in every figure of the chapter.
 MODEL_COLORS = {"cross-entropy": COLORS["cross_entropy"], "squared error": COLORS["mse"]}
@@ -72,51 +73,62 @@ def digit_mosaic_figure(images: Tensor, digits: Tensor, *, columns: int = 10) ->
     return fig
 
 
-def training_curves_figure(
-    histories: Mapping[str, Mapping[str, Sequence[float]]], steps: Sequence[int]
+def _model_color(name: str) -> str | None:
+    """The colour of the loss a curve's name starts with ("cross-entropy, lr = 1")."""
+    return next((color for model, color in MODEL_COLORS.items() if name.startswith(model)),
+                None)
+
+
+def sweep_curves_figure(
+    steps: Sequence[int], panels: Mapping[str, Mapping[str, Mapping[str, Tensor]]]
 ) -> Figure:
-    """Training curves of the two models, 2 x 2.
+    """Validation curves of batches of networks, 2 x 2: one column per panel.
 
-    ``histories`` maps a model's name (``"cross-entropy"``, ``"squared error"``) to its
-    record: lists ``train_loss`` and ``held_out_loss`` (each model's own loss),
-    ``held_out_cross_entropy`` and ``held_out_accuracy`` (the same rulers for both), one
-    value per entry of ``steps``.
+    ``panels`` maps a column's title (``"both at lr = 0.5"``) to its curves: a name that
+    starts with the loss (``"cross-entropy, lr = 1"``) mapped to tensors ``val_accuracy``
+    (a fraction) and ``val_ce`` (nats), each of shape (len(steps), seeds). Each curve is
+    drawn as the mean over the seeds, with a band from the smallest to the largest seed.
+    Top row: validation accuracy; bottom row: validation cross-entropy, log scale.
 
-    Top: each model's own loss on the training and held-out images. Bottom: the two
-    rulers that compare the models, held-out accuracy and held-out cross-entropy.
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> curve = {"val_accuracy": torch.full((3, 5), 0.9), "val_ce": torch.ones(3, 5)}
+    >>> fig = sweep_curves_figure([0, 10, 20], {"a": {"cross-entropy": curve},
+    ...                                         "b": {"squared error": curve}})
+    >>> [ax.get_title() for ax in fig.axes]
+    ['a', 'b', '', '']
+    >>> plt.close(fig)
     """
-    needed = ("train_loss", "held_out_loss", "held_out_cross_entropy", "held_out_accuracy")
-    for name, record in histories.items():
-        missing = [key for key in needed if key not in record]
-        if missing:
-            raise ValueError(f"the record of {name!r} lacks {missing}")
-        lengths = {key: len(record[key]) for key in needed}
-        if set(lengths.values()) != {len(steps)}:
-            raise ValueError(f"the record of {name!r} has lengths {lengths}, "
-                             f"not one value per step ({len(steps)})")
+    if not 1 <= len(panels) <= 2:
+        raise ValueError(f"one or two panels, got {len(panels)}")
     step_axis = _numpy(list(steps))
-    fig, axes = subplots(2, 2, height=2.6)
-    for ax, name in zip(axes[0], histories, strict=False):
-        record = histories[name]
-        ax.plot(step_axis, record["train_loss"], color=MODEL_COLORS.get(name),
-                label="training")
-        ax.plot(step_axis, record["held_out_loss"], color=MODEL_COLORS.get(name),
-                linestyle="--", label="held-out")
-        ax.set_yscale("log")
-        label_axes(ax, title=f"trained with {name}", xlabel="step",
-                   ylabel=f"{name} (log scale)", legend=True)
-    accuracy, cross_entropy = axes[1]
-    for name, record in histories.items():
-        accuracy.plot(step_axis, 100 * _numpy(record["held_out_accuracy"]),
-                      color=MODEL_COLORS.get(name), label=name)
-        cross_entropy.plot(step_axis, record["held_out_cross_entropy"],
-                           color=MODEL_COLORS.get(name), label=name)
-    accuracy.set_ylim(80, 100)
-    label_axes(accuracy, title="held-out accuracy", xlabel="step", ylabel="% right",
-               legend=True)
-    cross_entropy.set_yscale("log")
-    label_axes(cross_entropy, title="held-out cross-entropy", xlabel="step",
-               ylabel="nats (log scale)", legend=True)
+    for title, curves in panels.items():
+        for name, curve in curves.items():
+            for key in ("val_accuracy", "val_ce"):
+                if key not in curve:
+                    raise ValueError(f"the curve {name!r} of {title!r} lacks {key!r}")
+                if curve[key].dim() != 2 or curve[key].shape[0] != len(step_axis):
+                    raise ValueError(
+                        f"{key} of {name!r} in {title!r} must be (steps, seeds) with "
+                        f"{len(step_axis)} steps, got {tuple(curve[key].shape)}")
+    fig, axes = subplots(2, len(panels), height=2.6, squeeze=False, sharex=True,
+                         sharey="row")
+    for column, (title, curves) in enumerate(panels.items()):
+        accuracy, cross_entropy = axes[0][column], axes[1][column]
+        for name, curve in curves.items():
+            color = _model_color(name)
+            for ax, values in ((accuracy, 100 * _numpy(curve["val_accuracy"])),
+                               (cross_entropy, _numpy(curve["val_ce"]))):
+                ax.fill_between(step_axis, values.min(axis=1), values.max(axis=1),
+                                color=color, alpha=0.25, linewidth=0)
+                ax.plot(step_axis, values.mean(axis=1), color=color, label=name)
+        accuracy.set_ylim(80, 100)
+        label_axes(accuracy, title=title, xlabel="",
+                   ylabel="validation accuracy, %" if column == 0 else "", legend=True)
+        cross_entropy.set_yscale("log")
+        label_axes(cross_entropy, title="", xlabel="step",
+                   ylabel="validation cross-entropy" if column == 0 else "", legend=False)
     return fig
 
 
@@ -126,7 +138,7 @@ def mistakes_figure(
     """One row per image: the digit, and the probability the model gave each class.
 
     ``probabilities`` is (K, 10), ``digits`` the true classes (K,). The true class's
-    bar is green, the predicted class's orange.
+    bar is green, the predicted class's orange, every other class's grey.
 
     Examples
     --------
