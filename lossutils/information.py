@@ -93,8 +93,8 @@ def _keep_dims(reduced: Tensor, dim: int | tuple[int, ...], ndim: int) -> Tensor
 
 
 class _Softmax(torch.autograd.Function):
-    r""":math:`q_j = e^{z_j - m} / \sum_c e^{z_c - m}`; backward from
-    :math:`\partial q_j / \partial z_c = q_j (\mathbb{1}\{j = c\} - q_c)`."""
+    r""":math:`q_c = e^{z_c - m} / \sum_k e^{z_k - m}`; backward from
+    :math:`\partial q_c / \partial z_k = q_c (\mathbb{1}\{c = k\} - q_k)`."""
 
     @staticmethod
     def forward(ctx, input, dim):
@@ -107,21 +107,21 @@ class _Softmax(torch.autograd.Function):
     @staticmethod
     def backward(ctx, grad):
         (q,) = ctx.saved_tensors
-        # dL/dz_c = q_c dL/dq_c - q_c sum_j q_j dL/dq_j
+        # dL/dz_k = q_k dL/dq_k - q_k sum_c q_c dL/dq_c
         grad_times_q = grad * q
         total = grad_times_q.sum(dim=ctx.dim, keepdim=True)
         return torch.addcmul(grad_times_q, q, total, value=-1), None
 
 
 class _LogSoftmax(torch.autograd.Function):
-    r""":math:`\log q_j = (z_j - m) - \log \sum_c e^{z_c - m}`; backward from
-    :math:`\partial \log q_j / \partial z_c = \mathbb{1}\{j = c\} - q_c`."""
+    r""":math:`\log q_c = (z_c - m) - \log \sum_k e^{z_k - m}`; backward from
+    :math:`\partial \log q_c / \partial z_k = \mathbb{1}\{c = k\} - q_k`."""
 
     @staticmethod
     def forward(ctx, input, dim):
         shifted = input - _max_shift(input, dim)
         sum_exp = _exp(shifted).sum(dim=dim, keepdim=True)
-        # (z_j - m) - log sum_c e^{z_c - m}: the shift first, so that nothing of z_j - m
+        # (z_c - m) - log sum_k e^{z_k - m}: the shift first, so that nothing of z_c - m
         # is lost to the rounding of a large m + log sum
         log_q = shifted.sub_(sum_exp.log())
         ctx.dim = dim
@@ -131,7 +131,7 @@ class _LogSoftmax(torch.autograd.Function):
     @staticmethod
     def backward(ctx, grad):
         (log_q,) = ctx.saved_tensors
-        # dL/dz_c = dL/dlog q_c - q_c sum_j dL/dlog q_j
+        # dL/dz_k = dL/dlog q_k - q_k sum_c dL/dlog q_c
         total = grad.sum(dim=ctx.dim, keepdim=True)
         return torch.addcmul(grad, _exp(log_q), total, value=-1), None
 
@@ -218,8 +218,8 @@ def softmax(input: Tensor, dim: int | None = None, *, dtype: torch.dtype | None 
     r"""Softmax over ``dim``: positive numbers that sum to 1, a distribution :math:`q`.
 
     .. math::
-        S_j = q_j = \frac{e^{z_j}}{\sum_{c=1}^{C} e^{z_c}}
-        = \frac{e^{z_j - m}}{\sum_{c=1}^{C} e^{z_c - m}}, \qquad m = \max_c z_c .
+        S_c = q_c = \frac{e^{z_c}}{\sum_{k=0}^{C-1} e^{z_k}}
+        = \frac{e^{z_c - m}}{\sum_{k=0}^{C-1} e^{z_k - m}}, \qquad m = \max_k z_k .
 
     Parameters
     ----------
@@ -252,7 +252,7 @@ def softmax(input: Tensor, dim: int | None = None, *, dtype: torch.dtype | None 
     largest exponential :math:`e^0 = 1`: no overflow for large logits. Very negative
     logits may underflow to a probability of exactly 0; use :func:`log_softmax` when the
     log is wanted. The backward is the derivative
-    :math:`\partial q_j / \partial z_c = q_j (\mathbb{1}\{j = c\} - q_c)` applied to the
+    :math:`\partial q_c / \partial z_k = q_c (\mathbb{1}\{c = k\} - q_k)` applied to the
     upstream gradient. Over an empty dimension the result is empty, as in torch.
 
     See Also
@@ -280,8 +280,8 @@ def log_softmax(
     r"""Log of the softmax over ``dim``, computed without overflow or ``log(0)``.
 
     .. math::
-        \log q_j = z_j - \log \sum_{c=1}^{C} e^{z_c}
-        = (z_j - m) - \log \sum_{c=1}^{C} e^{z_c - m}, \qquad m = \max_c z_c .
+        \log q_c = z_c - \log \sum_{k=0}^{C-1} e^{z_k}
+        = (z_c - m) - \log \sum_{k=0}^{C-1} e^{z_k - m}, \qquad m = \max_k z_k .
 
     Parameters
     ----------
@@ -314,7 +314,7 @@ def log_softmax(
     probability underflows to 0. The log-sum-exp form does neither: a logit
     :math:`10^4` below the largest has log-probability :math:`-10^4`, not
     :math:`-\infty`. The backward is the derivative
-    :math:`\partial \log q_j / \partial z_c = \mathbb{1}\{j = c\} - q_c` applied to the
+    :math:`\partial \log q_c / \partial z_k = \mathbb{1}\{c = k\} - q_k` applied to the
     upstream gradient.
 
     See Also
