@@ -3,9 +3,13 @@
 The figures draw what the chapter and the lab compute; here that is computed with
 numpy's least squares (the lab writes its own and checks it against the same), on the
 course's data: sin 3x plus noise of standard deviation 0.25, 8 training points (seed
-277) and 200 held-out points (seed 1000).
+277) and 200 held-out points (seed 1000), shuffled with a seeded generator (seed 0) and
+cut into 100 validation points, which choose the degree, and 100 test points, which
+report the chosen degree's error once.
 """
 
+import json
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -21,6 +25,9 @@ from lossutils.figures.style import figure_problems
 
 NOISE = 0.25
 Y1, Y2 = [2, 0, 3], [18, 4, 6, 0, 0, 0, 7, 3]
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTER = ROOT / "chapters" / "02-underfitting-and-overfitting.md"
+LAB = ROOT / "notebooks" / "02-underfitting-and-overfitting.ipynb"
 
 
 def true_function(t):
@@ -33,20 +40,56 @@ def _mse(coefficients, x, y):
 
 @pytest.fixture(scope="module")
 def course():
-    """The chapter's data, every degree's fit and both errors, as the lab computes them."""
+    """The chapter's data, every degree's fit, its training and validation errors, and
+    the test error of the degree the validation errors choose, as the lab computes them."""
     x, y = lu.noisy_samples(true_function, 8, noise=NOISE, seed=277)
-    x_test, y_test = lu.noisy_samples(true_function, 200, noise=NOISE, seed=1000)
+    x_held, y_held = lu.noisy_samples(true_function, 200, noise=NOISE, seed=1000)
+    order = np.asarray(torch.randperm(200, generator=torch.Generator().manual_seed(0)))
+    validation, test = order[:100], order[100:]
     x64, y64 = x.double().numpy(), y.double().numpy()
-    xt64, yt64 = x_test.double().numpy(), y_test.double().numpy()
+    xh64, yh64 = x_held.double().numpy(), y_held.double().numpy()
     degrees = list(range(len(x)))
     fits = [Polynomial.fit(x64, y64, d).convert().coef for d in degrees]
+    val = [_mse(c, xh64[validation], yh64[validation]) for c in fits]
+    chosen = int(np.argmin(val))
     new_point = (0.9, float(np.sin(2.7)))
     return SimpleNamespace(
-        x=x, y=y, x_test=x_test, y_test=y_test, degrees=degrees, fits=fits,
-        train=[_mse(c, x64, y64) for c in fits], test=[_mse(c, xt64, yt64) for c in fits],
+        x=x, y=y, x_val=x_held[validation], y_val=y_held[validation],
+        degrees=degrees, fits=fits, train=[_mse(c, x64, y64) for c in fits], val=val,
+        chosen=chosen, test_error=_mse(fits[chosen], xh64[test], yh64[test]),
         new_point=new_point,
         misses=[(new_point[1] - Polynomial(fits[d])(new_point[0])) ** 2 for d in (1, 7, 3)],
     )
+
+
+def test_the_chapter_and_the_lab_split_the_held_out_points_alike():
+    """Both shuffle the 200 held-out points with the same seeded generator and take the
+    first half for validation, the second for test."""
+    lab = "\n".join("".join(cell["source"]) for cell in json.loads(LAB.read_text())["cells"]
+                    if cell["cell_type"] == "code")
+    for name, source in (("chapter", CHAPTER.read_text()), ("lab", lab)):
+        assert ("torch.randperm(len(x_held), generator=torch.Generator().manual_seed(0))"
+                in source), name
+        assert "x_val, y_val = x_held[split[:half]], y_held[split[:half]]" in source, name
+        assert "x_test, y_test = x_held[split[half:]], y_held[split[half:]]" in source, name
+
+
+def test_the_lab_chooses_on_validation_and_reports_the_test_error(course):
+    """What the lab prints is what choosing on the validation half and measuring the
+    chosen fit once on the test half gives; the chosen degree's test error is not the
+    lowest validation error it was chosen by."""
+    outputs = "".join(
+        "".join(output.get("text", ""))
+        for cell in json.loads(LAB.read_text())["cells"] if cell["cell_type"] == "code"
+        for output in cell["outputs"]
+    )
+    assert f"degree chosen on validation data: {course.chosen}\n" in outputs
+    for degree in course.degrees:
+        row = f"{degree:>6}   {lu.fmt(course.train[degree])}     {lu.fmt(course.val[degree])}"
+        assert row in outputs, f"the lab's sweep does not print {row!r}"
+    reported = f"degree {course.chosen}, test MSE (to report)     : {lu.fmt(course.test_error)}"
+    assert reported in outputs, f"the lab does not print {reported!r}"
+    assert lu.fmt(course.test_error) != lu.fmt(course.val[course.chosen])
 
 
 def _stationary(coefficients):
@@ -140,37 +183,50 @@ def test_three_fits_figure_rejects_bad_points_and_fits(course):
 # --------------------------------------------------------------------------------------
 
 def test_u_curve_figure_meets_the_standard(course):
-    fig = figures.u_curve_figure(course.degrees, course.train, course.test,
-                                 noise_variance=NOISE**2)
+    fig = figures.u_curve_figure(course.degrees, course.train, course.val,
+                                 test_error=course.test_error, noise_variance=NOISE**2)
     assert figure_problems(fig) == []
 
 
 def test_u_curve_figure_draws_the_noise_floor(course):
-    fig = figures.u_curve_figure(course.degrees, course.train, course.test,
-                                 noise_variance=NOISE**2)
+    fig = figures.u_curve_figure(course.degrees, course.train, course.val,
+                                 test_error=course.test_error, noise_variance=NOISE**2)
     ax = fig.axes[0]
     floor = _line(ax, r"noise variance $\sigma^2$ = 0.0625")
     np.testing.assert_allclose(floor.get_ydata(), [NOISE**2, NOISE**2])
     assert tuple(floor.get_xdata()) == (0, 1)  # across the whole panel
-    # what the chapter and the lab say of the figure: every held-out error is above it
-    assert min(course.test) > NOISE**2
-    without = figures.u_curve_figure(course.degrees, course.train, course.test)
+    # what the chapter and the lab say of the figure: every error on new points is above it
+    assert min(course.val) > NOISE**2 and course.test_error > NOISE**2
+    without = figures.u_curve_figure(course.degrees, course.train, course.val)
     assert not [line for line in without.axes[0].lines if "sigma" in line.get_label()]
 
 
-def test_u_curve_figure_marks_the_best_degree_and_the_zero_training_error(course):
-    fig = figures.u_curve_figure(course.degrees, course.train, course.test, marked_degree=5)
+def test_u_curve_figure_marks_the_chosen_degree_and_the_zero_training_error(course):
+    fig = figures.u_curve_figure(course.degrees, course.train, course.val, marked_degree=5)
     ax = fig.axes[0]
     assert ax.get_yscale() == "log"
-    best = _line(ax, "best held-out: degree 3")
-    assert tuple(best.get_xdata()) == (3, 3)
-    np.testing.assert_allclose(_line(ax, "held-out error").get_ydata(), course.test)
+    chosen = _line(ax, "chosen on validation: degree 3")
+    assert tuple(chosen.get_xdata()) == (3, 3)
+    np.testing.assert_allclose(_line(ax, "validation error").get_ydata(), course.val)
     train = _line(ax, "training error").get_ydata()
     assert train[-1] > 0 and train[-1] < min(course.train[:-1]) / 5  # on a floor, shown
     assert [t.get_text() for t in ax.texts] == ["≈ 0"]
     marked = _line(ax, "this degree")
     assert tuple(marked.get_xdata()) == (5, 5)
-    np.testing.assert_allclose(marked.get_ydata(), [course.train[5], course.test[5]])
+    np.testing.assert_allclose(marked.get_ydata(), [course.train[5], course.val[5]])
+    assert not [line for line in ax.lines if "test" in line.get_label()]
+
+
+def test_u_curve_figure_draws_the_test_error_at_the_chosen_degree_only(course):
+    fig = figures.u_curve_figure(course.degrees, course.train, course.val,
+                                 test_error=course.test_error)
+    ax = fig.axes[0]
+    star = _line(ax, "test error of degree 3, measured once")
+    assert star.get_marker() == "*" and star.get_linestyle() == "None"
+    assert tuple(star.get_xdata()) == (course.chosen,)
+    np.testing.assert_allclose(star.get_ydata(), [course.test_error])
+    low, high = ax.get_ylim()
+    assert low < course.test_error < high
 
 
 @pytest.mark.parametrize(
@@ -178,12 +234,13 @@ def test_u_curve_figure_marks_the_best_degree_and_the_zero_training_error(course
     [({"marked_degree": 9}, ValueError, "not one of the degrees"),
      ({"noise_variance": 0.0}, ValueError, "positive"),
      ({"train_errors": [-1.0] * 8}, ValueError, "non-negative"),
-     ({"test_errors": [1.0] * 7}, ValueError, "one value per degree"),
+     ({"validation_errors": [1.0] * 7}, ValueError, "one value per degree"),
+     ({"test_error": -0.1}, ValueError, "test_error must be non-negative"),
      ({"degrees": [0, 1, 2, 3, 4, 5, 6, 7.5]}, ValueError, "non-negative ints")],
 )
 def test_u_curve_figure_rejects_bad_input(course, change, error, message):
     arguments = {"degrees": course.degrees, "train_errors": course.train,
-                 "test_errors": course.test} | change
+                 "validation_errors": course.val} | change
     with pytest.raises(error, match=message):
         figures.u_curve_figure(**arguments)
 
@@ -194,9 +251,9 @@ def test_u_curve_figure_rejects_bad_input(course, change, error, message):
 
 def _demo(course, **kwargs):
     arguments = {"degrees": course.degrees, "coefficients": course.fits,
-                 "train_errors": course.train, "test_errors": course.test,
+                 "train_errors": course.train, "validation_errors": course.val,
                  "truth": true_function, "noise_variance": NOISE**2} | kwargs
-    return figures.degree_demo(course.x, course.y, course.x_test, course.y_test, **arguments)
+    return figures.degree_demo(course.x, course.y, course.x_val, course.y_val, **arguments)
 
 
 @pytest.fixture(scope="module")
@@ -243,11 +300,12 @@ def test_degree_demo_draws_each_degrees_fit_and_its_place_on_the_u_curve(course,
             assert not np.allclose(values, previous), f"degree {degree} draws the same fit"
         previous = values
         assert tuple(_line(right, "this degree").get_xdata()) == (degree, degree)
-        held_out = [c for c in left.collections if c.get_label() == "held-out points"]
-        assert isinstance(held_out[0], PathCollection)
-        assert len(held_out[0].get_offsets()) == len(course.x_test)
+        validation = [c for c in left.collections if c.get_label() == "validation points"]
+        assert isinstance(validation[0], PathCollection)
+        assert len(validation[0].get_offsets()) == len(course.x_val)
         limits.add(left.get_ylim())
-        assert lu.fmt(course.test[degree]) in left.get_title()
+        assert f"validation {lu.fmt(course.val[degree])}" in left.get_title()
+        assert not [line for line in right.lines if "test" in line.get_label()]
     assert len(limits) == 1, "the frames' y axes differ: the eye would compare scales"
 
 

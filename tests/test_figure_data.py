@@ -365,8 +365,9 @@ def test_ch01_spelling_figure_colours_each_letter_by_the_target():
 # Chapter 2: polynomial fits, the U-curve, the degree demo, complexity
 #
 # test_chapter02 checks each panel's polynomial fit and new point, the set of error
-# bar widths (not which fit each belongs to), the held-out curve's y, the marked
-# degree's x, the noise floor and the stationary points.
+# bar widths (not which fit each belongs to), the validation curve's y, the chosen and
+# the marked degree's x, the test error's star, the noise floor and the stationary
+# points.
 # --------------------------------------------------------------------------------------
 
 def _sin3(t: torch.Tensor) -> torch.Tensor:
@@ -418,17 +419,21 @@ def test_ch02_u_curve_figure_draws_both_errors_at_their_degrees():
     fig = chapter02.u_curve_figure(degrees, train, test, noise_variance=0.1, marked_degree=2)
     ax = fig.axes[0]
     assert_plotted(ax, degrees, train, "the training errors", label="training error")
-    assert_plotted(ax, degrees, test, "the held-out errors", label="held-out error")
+    assert_plotted(ax, degrees, val, "the validation errors", label="validation error")
+    assert_plotted(ax, [2], [0.5], "the test error at the degree validation chose",
+                   label="test error of degree 2, measured once")
+    assert_plotted(ax, [2, 2], [0.2, 0.4], "the marked degree's two errors",
+                   label="this degree")
 
 
 def test_ch02_degree_demo_frames_draw_their_degrees_data(ch02):
-    x_test = np.array([-0.9, -0.3, 0.2, 0.8])
-    y_test = np.sin(3 * x_test) + 0.1
+    x_val = np.array([-0.9, -0.3, 0.2, 0.8])
+    y_val = np.sin(3 * x_val) + 0.1
     coefficients = [[0.2], [0.1, 0.9], [0.0, 1.0, -0.5]]
     train, test = [0.6, 0.3, 0.2], [0.7, 0.35, 0.5]
     draw, sliders = frames_of(chapter02, chapter02.degree_demo, ch02["x"], ch02["y"],
-                              x_test, y_test, degrees=[0, 1, 2], coefficients=coefficients,
-                              train_errors=train, test_errors=test, truth=_sin3,
+                              x_val, y_val, degrees=[0, 1, 2], coefficients=coefficients,
+                              train_errors=train, validation_errors=val, truth=_sin3,
                               noise_variance=0.05)
     assert sliders == {"degree": [0, 1, 2]}
     for degree in sliders["degree"]:
@@ -436,12 +441,12 @@ def test_ch02_degree_demo_frames_draw_their_degrees_data(ch02):
         left, right = panel(fig, f"degree {degree}\n", prefix=True), panel(fig, "Where it sits")
         assert_plotted(left, ch02["x"], ch02["y"], "the training points",
                        label="training points")
-        assert_plotted(left, x_test, y_test, "the held-out points", label="held-out points")
+        assert_plotted(left, x_val, y_val, "the validation points", label="validation points")
         assert_formula(left, lambda t: np.sin(3 * t), "the true function sin 3x",
                        label="true function $F$")
         assert_plotted(right, [0, 1, 2], train, "the training errors", label="training error")
-        assert_plotted(right, [0, 1, 2], test, "the held-out errors", label="held-out error")
-        assert_plotted(right, [degree, degree], [train[degree], test[degree]],
+        assert_plotted(right, [0, 1, 2], val, "the validation errors", label="validation error")
+        assert_plotted(right, [degree, degree], [train[degree], val[degree]],
                        "this degree's two errors", label="this degree")
 
 
@@ -1086,25 +1091,21 @@ def test_ch08_digit_mosaic_figure_puts_each_image_above_its_digit():
 
 def test_ch08_training_curves_figure_draws_every_record():
     steps = [0, 10, 20, 30]
-    falling = np.array([1.0, 0.5, 0.3, 0.2])
-    histories = {name: {"train_loss": scale * falling,
-                        "held_out_loss": scale * (falling + 0.05),
-                        "held_out_cross_entropy": falling + 0.08 * scale,
-                        "held_out_accuracy": 0.8 + 0.1 * scale * (1 - falling)}
-                 for name, scale in (("cross-entropy", 2.0), ("squared error", 0.5))}
-    fig = chapter08.training_curves_figure(histories, steps)
-    for name, record in histories.items():
-        own = panel(fig, f"trained with {name}")
-        assert_plotted(own, steps, record["train_loss"], f"{name}'s training loss",
-                       label="training")
-        assert_plotted(own, steps, record["held_out_loss"], f"{name}'s held-out loss",
-                       label="held-out")
-        assert_plotted(panel(fig, "held-out accuracy"), steps,
-                       100 * record["held_out_accuracy"], f"{name}'s accuracy in %",
-                       label=name)
-        assert_plotted(panel(fig, "held-out cross-entropy"), steps,
-                       record["held_out_cross_entropy"], f"{name}'s held-out cross-entropy",
-                       label=name)
+    falling = torch.tensor([1.0, 0.5, 0.3, 0.2], dtype=torch.float64)[:, None]
+    seeds = torch.tensor([0.0, 0.01, 0.02], dtype=torch.float64)
+    panels = {title: {f"{name}, lr = {lr}": {"val_accuracy": 0.9 - scale * falling / 10 + seeds,
+                                              "val_ce": scale * falling + seeds}
+                      for name, scale in (("cross-entropy", 1.0), ("squared error", 2.0))}
+              for title, lr in (("both at lr = 0.5", 0.5), ("each at its chosen rate", 1))}
+    fig = chapter08.sweep_curves_figure(steps, panels)
+    for title, curves in panels.items():
+        accuracy = panel(fig, title)
+        cross_entropy = fig.axes[fig.axes.index(accuracy) + 2]
+        for name, curve in curves.items():
+            assert_plotted(accuracy, steps, (100 * curve["val_accuracy"].mean(dim=1)).numpy(),
+                           f"{name}'s mean validation accuracy in %", label=name)
+            assert_plotted(cross_entropy, steps, curve["val_ce"].mean(dim=1).numpy(),
+                           f"{name}'s mean validation cross-entropy", label=name)
 
 
 def test_ch08_mistakes_figure_draws_each_rows_image_and_probabilities():

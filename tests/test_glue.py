@@ -589,7 +589,7 @@ def printed(pattern: str, occurrence: int = 0) -> Callable[[str], float]:
 
 
 def _degree_table(text: str) -> dict[int, float]:
-    """Lab 2's table of held-out errors by degree."""
+    """Lab 2's table of validation errors by degree."""
     rows = re.findall(r"^\s+(\d+)\s+[\d.]+\s+([\d.]+)$", text, re.MULTILINE)
     return {int(degree): float(held_out) for degree, held_out in rows}
 
@@ -610,12 +610,14 @@ LAB_PRINTS: dict[str, Callable[[str], float]] = {
     "ch01_points": printed(r"^points: (\d+)"),
     "ch01_steps": printed(r"gradient descent, (\d+) steps"),
     "ch02_n_train": printed(r"training points: (\d+)"),
-    "ch02_n_test": printed(r"held-out points: (\d+)"),
+    "ch02_n_held": printed(r"held-out points: (\d+)"),
+    "ch02_n_val": printed(r"validation points: (\d+)"),
+    "ch02_n_test": printed(r"test points: (\d+)"),
     "ch02_top": printed(r"for every degree from 0 to (\d+)"),
-    "ch02_best": printed(r"best degree on held-out data: (\d+)"),
+    "ch02_best": printed(r"degree chosen on validation data: (\d+)"),
     "ch02_dent": _first_rise,
     "ch02_dent_before": lambda text: _first_rise(text) - 1,
-    "ch02_test_ratio": lambda text: round(max(_degree_table(text).items())[1]
+    "ch02_val_ratio": lambda text: round(max(_degree_table(text).items())[1]
                                           / min(_degree_table(text).values())),
     **{f"ch02_{name}_{what}": printed(rf"^{name} {{.*'{what}': (\d+)")
        for name in ("y1", "y2") for what in ("degree", "parameters", "multiplications",

@@ -10,9 +10,11 @@ them: :math:`f(x) = \sum_{k=0}^d c_k x^k`.
 =========================  ==========================================================
 :func:`three_fits_figure`  the lesson's three pictures: H1 (underfit), H2 (overfit),
                            the balanced fit, a new point and each fit's miss
-:func:`u_curve_figure`     training and held-out error against the degree, with the
-                           floor the noise sets
-:func:`degree_demo`        a degree slider over the fits the lab computed
+:func:`u_curve_figure`     training and validation error against the degree, the
+                           degree the validation error chooses, its test error and
+                           the floor the noise sets
+:func:`degree_demo`        a degree slider over the fits the lab computed, measured on
+                           the validation points
 :func:`complexity_figure`  :math:`y_1 = 3x^2 + 2` beside
                            :math:`y_2 = 3x^7 + 7x^6 + 6x^2 + 4x + 18`
 =========================  ==========================================================
@@ -107,11 +109,11 @@ def _limits(*arrays: np.ndarray, pad: float = 0.2) -> tuple[float, float]:
 
 def _draw_fit(ax: Axes, x: np.ndarray, y: np.ndarray, polynomial: Polynomial, *,
               color: str, truth: TrueFunction | None, ylim: tuple[float, float],
-              x_test: np.ndarray | None = None, y_test: np.ndarray | None = None) -> None:
+              x_val: np.ndarray | None = None, y_val: np.ndarray | None = None) -> None:
     grid = np.linspace(*X_WINDOW, 400)
-    if x_test is not None and y_test is not None:
-        ax.scatter(x_test, y_test, s=9, color=COLORS["test"], alpha=0.3,
-                   label="held-out points")
+    if x_val is not None and y_val is not None:
+        ax.scatter(x_val, y_val, s=9, color=COLORS["test"], alpha=0.3,
+                   label="validation points")
     if truth is not None:
         ax.plot(grid, _truth_on(truth, grid), color=COLORS["truth"], linestyle="--",
                 linewidth=1.5, label="true function $F$")
@@ -240,17 +242,21 @@ def _draw_errors(ax: Axes, names: list[str], train_errors: Sequence[float],
 def u_curve_figure(
     degrees: Sequence[int],
     train_errors: ArrayLike,
-    test_errors: ArrayLike,
+    validation_errors: ArrayLike,
     *,
+    test_error: float | None = None,
     noise_variance: float | None = None,
     marked_degree: int | None = None,
     ax: Axes | None = None,
 ) -> Figure:
-    r"""Training and held-out error against the degree, on a log scale: the U-curve.
+    r"""Training and validation error against the degree, on a log scale: the U-curve.
 
+    The degree with the lowest validation error is the one chosen, marked with a dotted
+    line. ``test_error``, when given, is that degree's error on the test points,
+    measured once after the choice, drawn as a star at the chosen degree.
     ``noise_variance`` (:math:`\sigma^2`), when given, is drawn as a horizontal line: no
-    fit's expected held-out error can go below it, since the noise of a new point is
-    unpredictable. ``marked_degree`` circles one degree's two errors (the demo's
+    fit's expected error on new points can go below it, since the noise of a new point
+    is unpredictable. ``marked_degree`` circles one degree's two errors (the demo's
     position). A training error of (almost) zero, which a log scale cannot show, sits
     on a floor below the other values, marked "≈ 0". Drawn on its own, the figure has
     its legend below the panel; drawn into a given ``ax`` (a panel of a larger
@@ -259,16 +265,21 @@ def u_curve_figure(
     Examples
     --------
     >>> fig = u_curve_figure([0, 1, 2], [1.0, 0.5, 0.1], [1.2, 0.6, 0.9],
-    ...                      noise_variance=0.0625, marked_degree=1)
+    ...                      test_error=0.7, noise_variance=0.0625, marked_degree=1)
     >>> [line.get_label() for line in fig.axes[0].lines][:3]
-    ['training error', 'held-out error', 'noise variance $\\sigma^2$ = 0.0625']
+    ['training error', 'validation error', 'test error of degree 1, measured once']
     """
     degrees = [_as_degree(d) for d in degrees]
-    train, test = _vector("train_errors", train_errors), _vector("test_errors", test_errors)
+    train = _vector("train_errors", train_errors)
+    validation = _vector("validation_errors", validation_errors)
     _same_length("train_errors", train, len(degrees), "degree")
-    _same_length("test_errors", test, len(degrees), "degree")
-    if np.any(train < 0) or np.any(test < 0):
+    _same_length("validation_errors", validation, len(degrees), "degree")
+    if np.any(train < 0) or np.any(validation < 0):
         raise ValueError("errors must be non-negative")
+    if test_error is not None:
+        test_error = float(_vector("test_error", [test_error])[0])
+        if test_error < 0:
+            raise ValueError(f"test_error must be non-negative, got {test_error}")
     if noise_variance is not None and not noise_variance > 0:
         raise ValueError(f"noise_variance must be positive, got {noise_variance}")
     if marked_degree is not None and marked_degree not in degrees:
@@ -281,33 +292,38 @@ def u_curve_figure(
 
     # Errors of (almost) zero cannot be shown on a log scale: they sit on a floor a
     # decade below the smallest error that can, marked "≈ 0".
-    shown = np.concatenate([train, test, [] if noise_variance is None else [noise_variance]])
+    shown = np.concatenate([train, validation, [] if test_error is None else [test_error],
+                            [] if noise_variance is None else [noise_variance]])
     shown = shown[shown > 1e-9 * shown.max()]
     if shown.size == 0:
         raise ValueError("the errors are all zero: a log scale cannot show them")
     floor = 10.0 ** (np.floor(np.log10(shown.min())) - 1)
     ax.plot(degrees, np.maximum(train, floor), marker="o", color=COLORS["train"],
             label="training error")
-    ax.plot(degrees, np.maximum(test, floor), marker="s", color=COLORS["test"],
-            label="held-out error")
+    ax.plot(degrees, np.maximum(validation, floor), marker="s", color=COLORS["test"],
+            label="validation error")
+    chosen = degrees[int(np.argmin(validation))]
+    if test_error is not None:
+        ax.plot([chosen], [max(test_error, floor)], marker="*", markersize=14,
+                linestyle="none", color=COLORS["highlight"], zorder=4,
+                label=f"test error of degree {chosen}, measured once")
     if noise_variance is not None:
         ax.axhline(noise_variance, color=COLORS["truth"], linestyle="--", linewidth=1.5,
                    label=rf"noise variance $\sigma^2$ = {fmt(noise_variance)}")
     for degree in np.array(degrees)[train < floor]:
         ax.annotate("≈ 0", (degree, floor), textcoords="offset points", xytext=(-7, 0),
                     ha="right", va="center", fontsize=9, color=COLORS["train"])
-    best = degrees[int(np.argmin(test))]
-    ax.axvline(best, color=COLORS["data"], linestyle=":", linewidth=1.5,
-               label=f"best held-out: degree {best}")
+    ax.axvline(chosen, color=COLORS["data"], linestyle=":", linewidth=1.5,
+               label=f"chosen on validation: degree {chosen}")
     if marked_degree is not None:
         k = degrees.index(marked_degree)
-        ax.plot([marked_degree] * 2, [max(train[k], floor), test[k]], "o",
+        ax.plot([marked_degree] * 2, [max(train[k], floor), validation[k]], "o",
                 color=COLORS["highlight"], markersize=11, fillstyle="none",
                 markeredgewidth=2, label="this degree")
     ax.set_yscale("log")
     ax.set_ylim(floor / 2.5, shown.max() * 2.5)
     ax.set_xticks(degrees)
-    label_axes(ax, title="Training error falls; held-out error falls, then rises",
+    label_axes(ax, title="Training error falls; validation error falls, then rises",
                xlabel="polynomial degree $d$", ylabel="mean squared error (log scale)",
                legend=False)
     if standalone:
@@ -329,13 +345,13 @@ def _as_degree(value: object) -> int:
 def degree_demo(
     x: ArrayLike,
     y: ArrayLike,
-    x_test: ArrayLike,
-    y_test: ArrayLike,
+    x_val: ArrayLike,
+    y_val: ArrayLike,
     *,
     degrees: Sequence[int],
     coefficients: Sequence[ArrayLike],
     train_errors: ArrayLike,
-    test_errors: ArrayLike,
+    validation_errors: ArrayLike,
     truth: TrueFunction | None = None,
     noise_variance: float | None = None,
 ) -> FramePlayer:
@@ -343,20 +359,22 @@ def degree_demo(
 
     Draws one frame per degree from what the lab computed: ``coefficients[k]`` is the
     fit of degree ``degrees[k]`` (lowest power first), ``train_errors[k]`` and
-    ``test_errors[k]`` its errors. Every frame has the same axes, so the eye compares
-    the fits, not the scales.
+    ``validation_errors[k]`` its errors on the training points and on the validation
+    points ``(x_val, y_val)``. The demo is where a degree is chosen, so the test points
+    stay out of it. Every frame has the same axes, so the eye compares the fits, not
+    the scales.
 
     Examples
     --------
     >>> x = np.linspace(-1, 1, 4)
     >>> demo = degree_demo(x, x**2, [0.5], [0.25], degrees=[0, 2],
     ...                    coefficients=[[0.5], [0.0, 0.0, 1.0]],
-    ...                    train_errors=[0.1, 0.0], test_errors=[0.07, 0.01])
+    ...                    train_errors=[0.1, 0.0], validation_errors=[0.07, 0.01])
     >>> demo
     <demo: 2 frames; sliders: degree (2 values, 0 to 2)>
     """
     x, y = _points(x, y)
-    x_test, y_test = _points(x_test, y_test, ("x_test", "y_test"))
+    x_val, y_val = _points(x_val, y_val, ("x_val", "y_val"))
     degrees = [_as_degree(d) for d in degrees]
     _same_length("coefficients", coefficients, len(degrees), "degree")
     polynomials = [_polynomial(f"coefficients[{k}]", c) for k, c in enumerate(coefficients)]
@@ -364,19 +382,21 @@ def degree_demo(
         if _degree(polynomial) != degree:
             raise ValueError(f"the coefficients given for degree {degree} are of degree "
                              f"{_degree(polynomial)} ({polynomial.coef.size} coefficients)")
-    train, test = _vector("train_errors", train_errors), _vector("test_errors", test_errors)
+    train = _vector("train_errors", train_errors)
+    validation = _vector("validation_errors", validation_errors)
     _same_length("train_errors", train, len(degrees), "degree")
-    _same_length("test_errors", test, len(degrees), "degree")
-    ylim = _limits(y, y_test, pad=0.15)
+    _same_length("validation_errors", validation, len(degrees), "degree")
+    ylim = _limits(y, y_val, pad=0.15)
 
     def draw(degree: int) -> Figure:
         k = degrees.index(degree)
         fig, (left, right) = subplots(1, 2, height=3.9)
         _draw_fit(left, x, y, polynomials[k], color=COLORS["model"], truth=truth,
-                  ylim=ylim, x_test=x_test, y_test=y_test)
+                  ylim=ylim, x_val=x_val, y_val=y_val)
         label_axes(left, title=f"degree {degree}\ntrain {fmt(train[k])}, "
-                   f"held-out {fmt(test[k])}", xlabel="$x$", ylabel="$y$", legend=False)
-        u_curve_figure(degrees, train, test, noise_variance=noise_variance,
+                   f"validation {fmt(validation[k])}", xlabel="$x$", ylabel="$y$",
+                   legend=False)
+        u_curve_figure(degrees, train, validation, noise_variance=noise_variance,
                        marked_degree=degree, ax=right)
         right.set_title("Where it sits")
         _legend_below(fig, [left, right])
@@ -386,7 +406,7 @@ def degree_demo(
     return frame_player(
         draw,
         description="The polynomial fit of the chosen degree over the training and "
-        "held-out points, and its training and held-out errors on the U-curve",
+        "validation points, and its training and validation errors on the U-curve",
         start={"degree": 1 if 1 in degrees else degrees[0]},
         degree=degrees,
     )
