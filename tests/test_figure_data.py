@@ -415,8 +415,9 @@ def test_ch02_three_fits_figure_draws_the_points_truth_and_misses(ch02):
 
 
 def test_ch02_u_curve_figure_draws_both_errors_at_their_degrees():
-    degrees, train, test = [0, 1, 2, 3], [1.0, 0.5, 0.2, 0.1], [1.2, 0.6, 0.4, 0.9]
-    fig = chapter02.u_curve_figure(degrees, train, test, noise_variance=0.1, marked_degree=2)
+    degrees, train, val = [0, 1, 2, 3], [1.0, 0.5, 0.2, 0.1], [1.2, 0.6, 0.4, 0.9]
+    fig = chapter02.u_curve_figure(degrees, train, val, test_error=0.5, noise_variance=0.1,
+                                   marked_degree=2)
     ax = fig.axes[0]
     assert_plotted(ax, degrees, train, "the training errors", label="training error")
     assert_plotted(ax, degrees, val, "the validation errors", label="validation error")
@@ -430,7 +431,7 @@ def test_ch02_degree_demo_frames_draw_their_degrees_data(ch02):
     x_val = np.array([-0.9, -0.3, 0.2, 0.8])
     y_val = np.sin(3 * x_val) + 0.1
     coefficients = [[0.2], [0.1, 0.9], [0.0, 1.0, -0.5]]
-    train, test = [0.6, 0.3, 0.2], [0.7, 0.35, 0.5]
+    train, val = [0.6, 0.3, 0.2], [0.7, 0.35, 0.5]
     draw, sliders = frames_of(chapter02, chapter02.degree_demo, ch02["x"], ch02["y"],
                               x_val, y_val, degrees=[0, 1, 2], coefficients=coefficients,
                               train_errors=train, validation_errors=val, truth=_sin3,
