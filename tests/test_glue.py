@@ -624,6 +624,11 @@ LAB_PRINTS: dict[str, Callable[[str], float]] = {
                                              "additions")},
     "ch02_y1_horner": printed(r"^y1 \{'degree': (\d+)"),  # one multiplication per degree
     "ch02_y2_horner": printed(r"^multiplications: (\d+)"),
+    "ch02_best_wins": lambda text: max(map(int, re.findall(
+        r"^reshuffles that chose degree \d+: (\d+) of", text, re.MULTILINE))),
+    "ch02_rival": lambda text: int(min(re.findall(
+        r"^reshuffles that chose degree (\d+): (\d+) of", text, re.MULTILINE),
+        key=lambda row: int(row[1]))[0]),
     "ch03_n": printed(r"samples: (\d+)"),
     "ch03_gd_steps": printed(r"after (\d+) steps: w ="),
     "ch03_gd_blown_up_after": printed(r"\|w\| > 1e6 after (\d+) steps"),
