@@ -36,7 +36,7 @@ LAB = ROOT / "notebooks" / "01-where-the-loss-sits.ipynb"
 def _fit(steps: int = figures.STEPS, lr: float = figures.LR):
     """The chapter's data and fit, by plain gradient descent from w = b = 0."""
     x, y = lu.noisy_samples(figures.true_line, **figures.LINE_DATA)
-    grid = torch.linspace(-1, 1, 50)
+    grid = torch.arange(-25, 26) / 25  # the chapter's and the lab's grid
     w = torch.zeros((), requires_grad=True)
     b = torch.zeros((), requires_grad=True)
     costs, predictions = [], []

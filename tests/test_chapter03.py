@@ -30,8 +30,8 @@ def _line_data():
 
 def _grid(x, y, slopes=None, intercepts=None):
     """The lab's cost grid: costs[j, k] = J(slopes[k], intercepts[j]), by broadcasting."""
-    slopes = torch.linspace(0.0, 4.0, 81) if slopes is None else slopes
-    intercepts = torch.linspace(-1.0, 2.5, 71) if intercepts is None else intercepts
+    slopes = torch.arange(0, 81) / 20 if slopes is None else slopes
+    intercepts = torch.arange(-20, 51) / 20 if intercepts is None else intercepts
     predictions = slopes[None, :, None] * x + intercepts[:, None, None]
     return slopes, intercepts, ((y - predictions) ** 2).mean(dim=-1)
 
