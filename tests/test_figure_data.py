@@ -1129,53 +1129,94 @@ def test_ch08_mistakes_figure_draws_each_rows_image_and_probabilities():
 
 
 # --------------------------------------------------------------------------------------
-# Chapter 9: overfitting, memorisation, confidence
+# Chapter 9: overfitting and confidence, memorisation, losses per image, reliability
 #
-# test_chapter09 checks the marked dots of the loss panel and the order of one
-# confidence curve.
+# test_chapter09 checks the marked dots of the loss panel, the order of one confidence
+# curve, and calibration_bins against a loop over the bins and known errors.
 # --------------------------------------------------------------------------------------
 
 def _record(shift: float) -> dict[str, list[float]]:
     steps = list(range(0, 60, 10))
     return {"step": steps, "train_loss": [2.0 / (1 + s) for s in steps],
-            "held_out_loss": [0.8 + shift + ((s - 20) / 40) ** 2 for s in steps],
-            "held_out_accuracy": [min(0.8, 0.1 + s / 40 + shift / 10) for s in steps]}
+            "validation_loss": [0.8 + shift + ((s - 20) / 40) ** 2 for s in steps],
+            "validation_accuracy": [min(0.8, 0.1 + s / 40 + shift / 10) for s in steps],
+            "validation_confidence": [min(0.95, 0.1 + s / 30) for s in steps]}
 
 
 def test_ch09_overfitting_figure_draws_the_record():
     record = _record(0.0)
     fig = chapter09.overfitting_figure(record, marked=[20, 50])
-    steps, percent = record["step"], 100 * np.array(record["held_out_accuracy"])
-    losses, accuracy = panel(fig, "cross-entropy"), panel(fig, "held-out accuracy (zoomed)")
+    steps, percent = record["step"], 100 * np.array(record["validation_accuracy"])
+    losses, right = panel(fig, "cross-entropy"), panel(fig, "validation images (zoomed)")
     assert_plotted(losses, steps, record["train_loss"], "the training loss", label="training")
-    assert_plotted(losses, steps, record["held_out_loss"], "the held-out loss",
-                   label="held-out")
-    assert_plotted(accuracy, steps, percent, "the held-out accuracy in %", label="held-out")
-    assert_plotted(accuracy, [20, 50], percent[[2, 5]], "the accuracy at the marked steps",
+    assert_plotted(losses, steps, record["validation_loss"], "the validation loss",
+                   label="validation")
+    assert_plotted(right, steps, percent, "the validation accuracy in %", label="accuracy")
+    assert_plotted(right, steps, 100 * np.array(record["validation_confidence"]),
+                   "the mean confidence in %", label="mean confidence")
+    assert_plotted(right, [20, 50], percent[[2, 5]], "the accuracy at the marked steps",
                    label="_marked")
 
 
 def test_ch09_memorisation_figure_draws_each_record_and_chance():
-    records = {"true labels": _record(0.0), "shuffled labels": _record(1.0)}
+    records = {"true labels": _record(0.0), "shuffled labels": _record(1.0),
+               "wrong labels": _record(2.0)}
     fig = chapter09.memorisation_figure(records, chance=0.1)
     for name, record in records.items():
         assert_plotted(panel(fig, "training cross-entropy"), record["step"],
                        record["train_loss"], f"the training loss with {name}", label=name)
-        assert_plotted(panel(fig, "held-out accuracy"), record["step"],
-                       100 * np.array(record["held_out_accuracy"]),
+        assert_plotted(panel(fig, "validation accuracy"), record["step"],
+                       100 * np.array(record["validation_accuracy"]),
                        f"the accuracy in % with {name}", label=name)
-    assert_plotted(panel(fig, "held-out accuracy"), [0, 1], [10.0, 10.0],
+    assert_plotted(panel(fig, "validation accuracy"), [0, 1], [10.0, 10.0],
                    "the accuracy of guessing", label="guessing")
 
 
 def test_ch09_confidence_figure_sorts_each_models_losses():
     losses = {"step 20": torch.tensor([0.1, 3.0, 0.5, 0.02]),
-              "step 50": torch.tensor([0.01, 7.0, 0.2, 0.03])}
+              "step 50": torch.tensor([0.01, 7.0, 0.2, 0.03]),
+              "step 50, T = 1.50": torch.tensor([0.05, 5.0, 0.3, 0.04])}
     fig = chapter09.confidence_figure(losses)
     for name, values in losses.items():
         ordered = sorted(array(values), reverse=True)
         assert_plotted(fig.axes[0], [1, 2, 3, 4], ordered, f"{name}'s losses, largest first",
-                       label=f"{name}: mean {np.mean(ordered):.2f}")
+                       label=f"{name}: mean {np.mean(ordered):.3f}")
+
+
+def test_ch09_reliability_figure_draws_each_bins_accuracy_confidence_and_count():
+    """Each non-empty bin of (b/10, (b+1)/10], counted by hand: its accuracy as a bar, its
+    mean confidence as a dot, its count as a bar below; the ECE in the title."""
+    answers = {
+        "before": (torch.tensor([0.35, 0.95, 0.99, 0.97, 0.6, 0.55], dtype=torch.float64),
+                   torch.tensor([False, True, True, False, True, False])),
+        "after": (torch.tensor([0.3, 0.8, 0.85, 0.9, 0.6], dtype=torch.float64),
+                  torch.tensor([False, True, True, True, False])),
+    }
+    # Worked out by hand from the inputs: bin index -> its confidences, and how many of
+    # them are right (0.6 lies in (0.5, 0.6], 0.3 in (0.2, 0.3], 0.9 in (0.8, 0.9]).
+    by_hand = {
+        "before": {3: ([0.35], 0), 5: ([0.6, 0.55], 1), 9: ([0.95, 0.99, 0.97], 2)},
+        "after": {2: ([0.3], 0), 5: ([0.6], 0), 7: ([0.8], 1), 8: ([0.85, 0.9], 2)},
+    }
+    fig = chapter09.reliability_figure(answers)
+    for column, name in enumerate(answers):
+        bins = sorted(by_hand[name])
+        centres = [(b + 0.5) / 10 for b in bins]
+        counts = [len(by_hand[name][b][0]) for b in bins]
+        accuracy = [by_hand[name][b][1] / len(by_hand[name][b][0]) for b in bins]
+        confidence = [float(np.mean(by_hand[name][b][0])) for b in bins]
+        ece = sum(n / sum(counts) * abs(a - c)
+                  for n, a, c in zip(counts, accuracy, confidence, strict=True))
+        top = panel(fig, f"{name}: ECE {ece:.3f}")
+        assert_values(bars(top, "accuracy")[:, 0], centres, f"{name}'s bins, at their centres")
+        assert_values(bars(top, "accuracy")[:, 3], accuracy, f"{name}'s accuracy per bin")
+        assert_plotted(top, centres, confidence, f"{name}'s mean confidence per bin",
+                       label="mean confidence")
+        assert_plotted(top, [0, 1], [0, 1], "the diagonal", label="confidence = accuracy")
+        bottom = fig.axes[2 + column]  # the second row, below its diagram
+        assert bottom.get_title() == "answers per bin"
+        assert_values(bars(bottom, "answers")[:, 0], centres, f"{name}'s count bars' places")
+        assert_values(bars(bottom, "answers")[:, 3], counts, f"{name}'s count per bin")
 
 
 # --------------------------------------------------------------------------------------
