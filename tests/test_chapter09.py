@@ -177,6 +177,24 @@ def test_the_labels_say_what_the_prose_says(chapter: dict) -> None:
     assert ((chapter["y_wrong"] >= 0) & (chapter["y_wrong"] <= 9)).all()
 
 
+def test_chapter_8s_numbers_say_what_point_3_says() -> None:
+    """Point 3 pastes chapter 8's numbers: the squared-error networks' training loss is
+    the smaller, by a wide margin ("much smaller"), while their test cross-entropies and
+    the cross-entropy networks' overlap ("neither is clearly the better")."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_glue import ran
+
+    glued = ran(CHAPTER.parent / "08-handwritten-digits.md").glued
+
+    def value(key: str) -> float:
+        return float(glued[key].value)
+
+    assert value("ch08_se_train_loss") < value("ch08_ce_train_loss") / 2
+    ranges = {key: [float(v) for v in glued[f"ch08_{key}_test_ce_range"].value.split(" to ")]
+              for key in ("se", "ce")}
+    assert ranges["se"][0] <= ranges["ce"][1] and ranges["ce"][0] <= ranges["se"][1]
+
+
 @pytest.mark.parametrize(
     ("call", "message"),
     [
