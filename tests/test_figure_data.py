@@ -1090,7 +1090,7 @@ def test_ch08_digit_mosaic_figure_puts_each_image_above_its_digit():
     assert (pixels[blank] == 0).all(), "only the seven images are drawn"
 
 
-def test_ch08_training_curves_figure_draws_every_record():
+def test_ch08_sweep_curves_figure_draws_every_curves_mean():
     steps = [0, 10, 20, 30]
     falling = torch.tensor([1.0, 0.5, 0.3, 0.2], dtype=torch.float64)[:, None]
     seeds = torch.tensor([0.0, 0.01, 0.02], dtype=torch.float64)

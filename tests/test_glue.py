@@ -438,9 +438,12 @@ TYPED_INTEGERS = (
     Typed("appendix-cost.md", (30,), r"logits of standard deviation 30", SETTING,
           "the spread of the random logits the accuracy check draws (30 * torch.randn)"),
     Typed("08-handwritten-digits.md", (3,), r"knows what a 3 looks like", NAME, "a digit"),
-    Typed("08-handwritten-digits.md", (43,), r"^43 people", FACT,
-          "the number of writers, from the data set's description (cited)"),
-    Typed("08-handwritten-digits.md", (17,), r"one of 17 grey levels", FACT,
+    Typed("08-handwritten-digits.md", (13, 30), r"same 13 people; the other 30 writers"
+          r"|these 13 people's", FACT,
+          "the writers of the data set and of the rest of the UCI collection, from its "
+          "description (cited)"),
+    Typed("08-handwritten-digits.md", (3,), r"A new writer's 3", NAME, "a digit"),
+    Typed("08-handwritten-digits.md", (17,), r"^17 grey levels", FACT,
           "the grey levels of the data set, from its description (cited)"),
     Typed("08-handwritten-digits.md", (64,), r"The 64 pixels of an image", FACT,
           "8 x 8, the size of the data set's images"),
@@ -448,14 +451,15 @@ TYPED_INTEGERS = (
           "the size of the data set's images"),
     Typed("08-handwritten-digits.md", (64, 32, 10), r"64 inputs, one hidden layer|^of 32 units",
           SETTING, "the layer sizes of the network the text chooses"),
-    Typed("08-handwritten-digits.md", (1000,), r"same 1,000 steps|After 1,000 steps"
-          r"|after 1,000 steps", SETTING, "the training steps the text chooses (steps=1000)"),
-    Typed("08-handwritten-digits.md", (100,), r"after only 100 steps|after 100 steps it",
-          SETTING, "the early step the table reports (index(100))"),
-    Typed("08-handwritten-digits.md", (3, 8, 7), r"Take an image of a 3 that|^8 and 0 for",
-          SETTING, "the example the text sets up: a 3 read as an 8 with logit 7"),
-    Typed("08-handwritten-digits.md", (3, 5, 4, 8), r"a 3 whose loop closes like a 5", NAME,
-          "digits, named"),
+    Typed("08-handwritten-digits.md", (2, 4), r"At a rate of 2,$|at a rate of 4,", SETTING,
+          "two of the learning rates of the sweep (rates = (0.5, 1.0, 2.0, 4.0))"),
+    Typed("08-handwritten-digits.md", (4,), r"seeds 0 to 4", SETTING,
+          "the seeds of the sweep (range(5))"),
+    Typed("08-handwritten-digits.md", (100,), r"after 100 steps they read", SETTING,
+          "the early step the text reports (index(100))"),
+    Typed("08-handwritten-digits.md", (3, 8, 7), r"reads as an 8 with confidence: logit 7"
+          r"|^so the 3 gets|Take an image of a 3 that", SETTING,
+          "the example the text sets up: a 3 read as an 8 with logit 7"),
     Typed("08-handwritten-digits.md", (90, 10), r"90 % is a strong result|makes up 90 %",
           FACT, "an illustration of the argument, not a measurement"),
 )
@@ -662,21 +666,22 @@ LAB_PRINTS: dict[str, Callable[[str], float]] = {
     "ch07_hard_step_mid": printed(r"α = 0: .*mean gap after (\d+) and"),
     "ch07_hard_step_last": printed(r"α = 0: .*mean gap after \d+ and (\d+) steps"),
     "ch08_images": lambda text: sum(map(int, re.search(
-        r"training images: (\d+)\s+held-out images: (\d+)", text).groups())),
+        r"training images: (\d+)\s+validation images: (\d+)\s+test images: (\d+)",
+        text).groups())),
     "ch08_train": printed(r"training images: (\d+)"),
-    "ch08_held": printed(r"held-out images: (\d+)"),
-    "ch08_ce_right": printed(r"cross-entropy: own loss.*\n.*?(\d+) of \d+ right"),
-    "ch08_se_right": printed(r"squared error: own loss.*\n.*?(\d+) of \d+ right"),
-    "ch08_ce_right_100": printed(r"cross-entropy at step 100: (\d+) of"),
-    "ch08_se_right_100": printed(r"squared error at step 100: (\d+) of"),
+    "ch08_validation": printed(r"validation images: (\d+)"),
+    "ch08_test": printed(r"test images: (\d+)"),
     "ch08_grad_ratio": lambda text: round(
         printed(r"cross-entropy: size of the gradient: ([\d.]+)")(text)
         / printed(r"squared error: size of the gradient: ([\d.]+)")(text)),
-    "ch08_ce_wrong": printed(r"cross-entropy gets (\d+) held-out digits wrong"),
-    "ch08_se_wrong": printed(r"squared error gets (\d+) held-out digits wrong"),
+    "ch08_start_confident": printed(r"images given a wrong class above 0.9, over the 5 "
+                                    r"networks: (\d+)"),
+    "ch08_ce_wrong": printed(r"cross-entropy gets (\d+) test digits wrong"),
+    "ch08_se_wrong": printed(r"squared error gets (\d+) test digits wrong"),
     "ch08_both_wrong": printed(r"wrong under both: (\d+)"),
     "ch08_base_digit": printed(r"always answering (\d+) gets"),
-    "ch08_se_fast_right": printed(r"squared error at lr=2.0: (\d+) of"),
+    "ch08_ce_rate": printed(r"chosen rates: cross-entropy ([\d.]+)"),
+    "ch08_se_rate": printed(r"chosen rates: .*squared error ([\d.]+)"),
     "ch09_few": printed(r"training images: (\d+)"),
     "ch09_fewest_per_digit": lambda text: min(map(int, re.search(
         r"training images per digit: \[([\d, ]+)\]", text).group(1).split(","))),
@@ -721,6 +726,42 @@ def _benchmark_rows() -> list[dict]:
     return [row for row in results["losses"]["rows"] if row["limit"] is not None]
 
 
+def _digit_networks(ns: dict, name: str, lr: float, weights: str) -> list[torch.nn.Module]:
+    """Chapter 8's networks of one loss and rate, with the stored ``weights`` of the
+    sweep, rebuilt as torch.nn modules: a second computation of what they read."""
+    sweep = ns["sweeps"][name]
+    modules = []
+    for k, (rate, _) in enumerate(sweep["runs"]):
+        if rate != lr:
+            continue
+        w1, b1, w2, b2 = (p[k] for p in sweep[weights])
+        module = torch.nn.Sequential(torch.nn.Linear(64, 32), torch.nn.ReLU(),
+                                     torch.nn.Linear(32, 10)).double()
+        with torch.no_grad():
+            module[0].weight.copy_(w1.T)
+            module[0].bias.copy_(b1[0])
+            module[2].weight.copy_(w2.T)
+            module[2].bias.copy_(b2[0])
+        modules.append(module)
+    return modules
+
+
+def _wrecked(ns: dict, name: str, lr: float) -> int:
+    """Networks of one loss and rate whose last validation count is below half."""
+    history = ns["sweeps"][name]["history"]
+    runs = ns["sweeps"][name]["runs"]
+    return sum(int(history["val_right"][-1, k]) * 2 < len(ns["y_val"])
+               for k, (rate, _) in enumerate(runs) if rate == lr)
+
+
+def _test_counts(ns: dict, name: str, lr: float) -> int:
+    """The most test digits one of these networks (at its kept weights) reads."""
+    with torch.no_grad():
+        return max(sum(int(module(image[None]).argmax()) == int(digit)
+                       for image, digit in zip(ns["x_test"], ns["y_test"], strict=True))
+                   for module in _digit_networks(ns, name, lr, "best"))
+
+
 # Counts no lab prints, recounted here from the chapter's inputs: key -> (what, how).
 RECOUNTS: dict[str, tuple[str, Callable[[dict], float]]] = {
     "ch01_shifted_wrong": ("letters of the word without its first one that differ from "
@@ -744,6 +785,21 @@ RECOUNTS: dict[str, tuple[str, Callable[[dict], float]]] = {
                         lambda ns: round(8**2 / (2 * ns["sigma"] ** 2))),
     "ch05_laplace_drop": ("8 / s with s = sigma / sqrt(2), the Laplace drop at 8",
                           lambda ns: round(8 / (ns["sigma"] / math.sqrt(2)))),
+    "ch08_ce_wrecked": ("cross-entropy networks at rate 2 ending below half the validation "
+                        "digits, from their final validation logits", lambda ns: _wrecked(
+                            ns, "cross-entropy", 2.0)),
+    "ch08_se_wrecked": ("squared-error networks at rate 4 ending below half the validation "
+                        "digits, from their final validation logits", lambda ns: _wrecked(
+                            ns, "squared error", 4.0)),
+    "ch08_stable_networks": ("networks at the rates where none is wrecked",
+                             lambda ns: sum(5 for name in ("cross-entropy", "squared error")
+                                            for lr in ns["rates"]
+                                            if _wrecked(ns, name, lr) == 0)),
+    "ch08_best_on_test": ("the most test digits any network of a stable rate reads, "
+                          "counted image by image", lambda ns: max(
+                              _test_counts(ns, name, lr)
+                              for name in ("cross-entropy", "squared error")
+                              for lr in ns["rates"] if _wrecked(ns, name, lr) == 0)),
     "ch08_parameters": ("parameters of torch.nn's 64-32-10 network", lambda ns: sum(
         parameter.numel() for parameter in torch.nn.Sequential(
             torch.nn.Linear(64, 32), torch.nn.ReLU(), torch.nn.Linear(32, 10)).parameters())),
@@ -756,6 +812,9 @@ RECOUNTS: dict[str, tuple[str, Callable[[dict], float]]] = {
 # Counts that no computation of the chapter could get wrong: read from a record, or a
 # setting. key -> why.
 READ = {
+    "ch08_seeds": "a setting of the sweep (seeds = range(5))",
+    "ch08_steps": "a setting of the sweep (steps=600)",
+    "ch08_networks": "a setting of the sweep: 5 seeds at each of 4 rates",
     "app_cpus": "read from benchmarks/results.json (the machine of the reference run)",
     "app_elements": "the benchmark's input shape, read from benchmarks/results.json",
     "app_kernel_elements": "the benchmark's input size, read from benchmarks/results.json",
