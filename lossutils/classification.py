@@ -118,7 +118,7 @@ def _class_view(w: Tensor, class_dim: int, ndim: int) -> Tensor:
 
 
 def _softmax_times(scale: Tensor, input: Tensor, exp_shifted: Tensor, sum_exp: Tensor) -> Tensor:
-    r""":math:`q_{n,c} \, s_n`: the softmax of the logits times a ``scale`` per sample.
+    r""":math:`q_{n,c} \, a_n`: the softmax of the logits times a ``scale`` :math:`a_n` per sample.
 
     ``scale`` has the class dimension kept (size 1). From the exponentials
     :math:`e^{z - m}` and their sum that the forward saved, in one pass; for a second
@@ -627,17 +627,17 @@ def _softplus(z: Tensor, *, reuse: bool = False) -> Tensor:
 class _BCEWithLogits(torch.autograd.Function):
     r"""Binary cross-entropy on logits; the backward is its derivative.
 
-    With :math:`s(z) = \operatorname{softplus}(z) = -\log(1 - \sigma(z))` and
-    :math:`-\log \sigma(z) = s(z) - z`,
-    :math:`l_n = w_n [p_c y_n (s(z_n) - z_n) + (1 - y_n) s(z_n)]` and
+    With the softplus :math:`\zeta(z) = \log(1 + e^z) = -\log(1 - \sigma(z))` and
+    :math:`-\log \sigma(z) = \zeta(z) - z`,
+    :math:`l_n = w_n [p_c y_n (\zeta(z_n) - z_n) + (1 - y_n) \zeta(z_n)]` and
 
     .. math::
         \frac{\partial l_n}{\partial z_n} = w_n [(p_c y_n + 1 - y_n) \sigma(z_n) - p_c y_n],
         \quad
-        \frac{\partial l_n}{\partial y_n} = w_n [p_c (s(z_n) - z_n) - s(z_n)],
+        \frac{\partial l_n}{\partial y_n} = w_n [p_c (\zeta(z_n) - z_n) - \zeta(z_n)],
 
     :math:`\partial l_n / \partial w_n = l_n / w_n` and
-    :math:`\partial l_n / \partial p_c = w_n y_n (s(z_n) - z_n)`, summed over the elements
+    :math:`\partial l_n / \partial p_c = w_n y_n (\zeta(z_n) - z_n)`, summed over the elements
     that share a weight.
     """
 

@@ -179,8 +179,8 @@ def test_the_labels_say_what_the_prose_says(chapter: dict) -> None:
 
 def test_chapter_8s_numbers_say_what_point_3_says() -> None:
     """Point 3 pastes chapter 8's numbers: the squared-error networks' training loss is
-    the smaller, by a wide margin ("much smaller"), while their test cross-entropies and
-    the cross-entropy networks' overlap ("neither is clearly the better")."""
+    the smaller, by a wide margin ("much smaller"), while their test cross-entropy is the
+    larger ("not the better networks on it")."""
     sys.path.insert(0, str(Path(__file__).parent))
     from test_glue import ran
 
@@ -190,9 +190,7 @@ def test_chapter_8s_numbers_say_what_point_3_says() -> None:
         return float(glued[key].value)
 
     assert value("ch08_se_train_loss") < value("ch08_ce_train_loss") / 2
-    ranges = {key: [float(v) for v in glued[f"ch08_{key}_test_ce_range"].value.split(" to ")]
-              for key in ("se", "ce")}
-    assert ranges["se"][0] <= ranges["ce"][1] and ranges["ce"][0] <= ranges["se"][1]
+    assert value("ch08_se_test_ce") > value("ch08_ce_test_ce")
 
 
 @pytest.mark.parametrize(
