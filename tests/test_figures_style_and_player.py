@@ -5,12 +5,16 @@ Chromium and every slider position must show exactly the frame the player drew f
 
 from __future__ import annotations
 
+import io
+
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from PIL import Image
 
-from lossutils.figures import player, style
+from lossutils import line_with_outliers
+from lossutils.figures import chapter05, player, style
 from lossutils.figures.player import frame_player, unresponsive_controls
 
 # ---- style ----
@@ -167,6 +171,20 @@ def test_frame_player_labels_and_start():
     assert repr(demo) == "<demo: 3 frames; sliders: slope w (3 values, 0.5 to 1.5)>"
 
 
+def test_a_frame_keeps_each_of_the_styles_colours_apart():
+    """Lab 5's demo circles its moved point in the highlight's orange, and the frames'
+    palette once merged that orange into the MAE line's red: every frame of that demo
+    must still hold the orange, and the red, within a few levels."""
+    x, y = line_with_outliers(30, seed=0)
+    demo = chapter05.outlier_demo(x, y, heights=(-10.0, 11.0, 25.0), deltas=(0.5, 5.0))
+    for png, alt in zip(demo.frames, demo.alt, strict=True):
+        pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).reshape(-1, 3)
+        for name in ("highlight", "mae"):
+            rgb = np.array([int(style.COLORS[name][i:i + 2], 16) for i in (1, 3, 5)])
+            near = np.abs(pixels.astype(int) - rgb).max(axis=1) <= 12
+            assert near.sum() > 50, f"{name} {style.COLORS[name]} is lost in: {alt}"
+
+
 def test_frames_are_the_same_bytes_each_time_they_are_drawn():
     """Stored frames are compared with fresh ones (tests/test_stored_figures.py)."""
     first = frame_player(drawing(), description="a line", slope=[1.0, 2.0])
@@ -216,7 +234,9 @@ SHOWN = """() => Array.from(document.querySelectorAll('.lu-player')).map(p =>
   ({frames: Array.from(p.querySelectorAll('img.lu-frame'))
               .filter(i => getComputedStyle(i).display !== 'none')
               .map(i => Array.from(p.querySelectorAll('img.lu-frame')).indexOf(i)),
-    readouts: Array.from(p.querySelectorAll('output'), o => o.value)}))"""
+    readouts: Array.from(p.querySelectorAll('output'), o => o.value),
+    spoken: Array.from(p.querySelectorAll('input[type=range]'),
+                       s => s.getAttribute('aria-valuetext'))}))"""
 
 
 def test_the_page_script_shows_the_frame_of_every_slider_setting(browser):
@@ -230,7 +250,8 @@ def test_the_page_script_shows_the_frame_of_every_slider_setting(browser):
         page.set_content(f"<html><body>{demo._repr_html_()}</body></html>")
         shown = page.evaluate(SHOWN)[0]
         assert shown == {"frames": [demo.index(demo.start)],
-                         "readouts": [labels[0][1], labels[1][2]]}
+                         "readouts": [labels[0][1], labels[1][2]],
+                         "spoken": [labels[0][1], labels[1][2]]}
         sliders = page.locator("input[type=range]")
         for a in range(3):
             for b in range(4):
@@ -238,8 +259,10 @@ def test_the_page_script_shows_the_frame_of_every_slider_setting(browser):
                                         "new Event('input', {bubbles: true})); }")
                 sliders.nth(1).evaluate(f"s => {{ s.value = {b}; s.dispatchEvent("
                                         "new Event('input', {bubbles: true})); }")
+                # a screen reader announces the value (aria-valuetext), not the position
                 assert page.evaluate(SHOWN)[0] == {
-                    "frames": [demo.index((a, b))], "readouts": [labels[0][a], labels[1][b]]
+                    "frames": [demo.index((a, b))], "readouts": [labels[0][a], labels[1][b]],
+                    "spoken": [labels[0][a], labels[1][b]],
                 }, f"slider positions {(a, b)}"
         sliders.nth(1).press("ArrowLeft")  # the keyboard, as a reader moves it
         assert page.evaluate(SHOWN)[0]["frames"] == [demo.index((2, 2))]

@@ -30,7 +30,9 @@ __all__ = ["FramePlayer", "frame_player", "unresponsive_controls"]
 #: Frames of one demo, at most: each costs about 10-15 kB of page weight.
 MAX_FRAMES = 48
 #: Colours of a frame's PNG: a figure's few colours and their anti-aliased edges fit,
-#: and the file is about a quarter of a full-colour one.
+#: and the file is about a quarter of a full-colour one. The palette is an octree's,
+#: which keeps each of the style's colours apart; a median cut merged the highlight's
+#: orange into the MAE's red in some frames and not in others.
 FRAME_COLORS = 64
 
 # On every move: read each slider, show its value, show the frame of that combination.
@@ -38,7 +40,8 @@ _ON_INPUT = (
     "var p=this.closest('.lu-player'),i=0;"
     "p.querySelectorAll('input[type=range]').forEach(function(s){"
     "i=i*(+s.max+1)+(+s.value);"
-    "s.parentNode.querySelector('output').value=s.dataset.labels.split('|')[+s.value];});"
+    "var t=s.dataset.labels.split('|')[+s.value];"
+    "s.parentNode.querySelector('output').value=t;s.setAttribute('aria-valuetext',t);});"
     "p.querySelectorAll('img.lu-frame').forEach(function(f,k){f.hidden=(k!==i);});"
 )
 # The keys that move a slider stay with it: in JupyterLab the notebook would otherwise
@@ -110,6 +113,7 @@ class FramePlayer:
                 f'<span class="lu-name">{html.escape(self.labels[name])}</span> '
                 f'<input type="range" min="0" max="{len(values) - 1}" step="1" '
                 f'value="{position}" data-labels="{html.escape("|".join(texts))}" '
+                f'aria-valuetext="{html.escape(texts[position])}" '
                 f'aria-label="{html.escape(self.labels[name])}" oninput="{_ON_INPUT}" '
                 f'onkeydown="{_ON_KEYDOWN}"> '
                 f"<output>{html.escape(texts[position])}</output></label>"
@@ -135,7 +139,7 @@ def _png(figure: Figure) -> bytes:
     figure.savefig(buffer, format="png", dpi=figure.dpi)
     plt.close(figure)
     picture = Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
-    fewer = picture.quantize(FRAME_COLORS, method=Image.Quantize.MEDIANCUT,
+    fewer = picture.quantize(FRAME_COLORS, method=Image.Quantize.FASTOCTREE,
                              dither=Image.Dither.NONE)
     buffer = io.BytesIO()
     fewer.save(buffer, format="png", optimize=True)
