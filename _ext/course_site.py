@@ -12,13 +12,31 @@
 3. Each script once per page. Sphinx 7.4 registers an inline script (one with a body and
    no file) twice, once under the file name ``None`` and once under ``''``, so pages
    declared sphinx-thebe's ``const THEBE_JS_URL`` twice: a console error on every page.
+4. What a teacher needs in every page's footer: the licence in words, the repository as a
+   text link, "Report a problem" (a new issue), "Edit this page" where the page has a
+   source, and the course's and lossutils' versions, all read at build time from
+   ``_config.yml`` (``repository.url``, ``lossutils_release``) and ``pyproject.toml``.
+5. Accessible names and roles that the themes leave wrong (axe-core's WCAG 2.1 rules, run
+   by ``tests/test_site.py``), written into the HTML once the pages are written: each
+   sidebar chevron (``<summary>``) is named "Sections of <chapter>"; a citation list is a
+   list of list items (not of back-links, nor of the deprecated ``doc-biblioentry``); an
+   empty header cell of a table gets a visually hidden word; a lab's solution cell says
+   "Solution to lab exercise N.k" on its closed toggle, not "Show code cell source".
+(``_static/course.js``, which Jupyter Book adds to every page as it adds every script in
+``_static/``, makes a display equation that scrolls sideways a Tab stop, as the theme does
+for code blocks and tables; MathJax's own Tab stops are off.)
 """
 
 from __future__ import annotations
 
+import html
+import re
+import subprocess
+from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
+import yaml
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ConfigError
@@ -87,15 +105,172 @@ def drop_repeated_scripts(context: dict[str, Any]) -> None:
     scripts[:] = unique
 
 
+# ---- 4. The footer: licence, repository, report, edit, versions ----
+
+CC_BY = "https://creativecommons.org/licenses/by/4.0/"
+
+
+def course_versions(root: Path) -> tuple[str, str]:
+    """The course's release (``lossutils_release`` in ``_config.yml``, the tag the labs'
+    Colab cells install) and lossutils' version (``pyproject.toml``), as the build finds
+    them."""
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")) or {}
+    project = (root / "pyproject.toml").read_text(encoding="utf-8")
+    # The [project] table's version (tomllib is not in Python 3.10, which lossutils allows).
+    version = re.search(r'^\[project\][^\[]*?^version\s*=\s*"([^"]+)"', project, re.M | re.S)
+    if version is None:
+        raise ConfigError("pyproject.toml names no [project] version")
+    return str(config.get("lossutils_release", "")), version.group(1)
+
+
+def course_commit(root: Path) -> str:
+    """The commit the site was built from, short, or "" outside a git checkout."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
+            capture_output=True, text=True, timeout=10, check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
+def footer_html(
+    repository: str, branch: str, release: str, version: str, commit: str,
+    edit_url: str | None, pagename: str,
+) -> str:
+    """The course's footer lines for one page (every link written out as text)."""
+    repository = repository.rstrip("/")
+    shown = re.sub(r"^https?://", "", repository)
+    title = quote(f"Problem on the page {pagename}")
+    links = [
+        f'<a class="lu-repository" href="{html.escape(repository)}">{html.escape(shown)}</a>',
+        f'<a class="lu-report" href="{html.escape(repository)}/issues/new?title={title}">'
+        "Report a problem</a>",
+    ]
+    if edit_url:
+        links.append(f'<a class="lu-edit" href="{html.escape(edit_url)}">Edit this page</a>')
+    built = f", built from commit {html.escape(commit)}" if commit else ""
+    return (
+        '<div class="lu-footer">'
+        '<p class="lu-licence">The text and figures of this course are licensed under '
+        f'<a href="{CC_BY}">Creative Commons Attribution 4.0 (CC BY 4.0)</a>; its code is '
+        'licensed under the MIT License. See the <a class="lu-licence-file" '
+        f'href="{html.escape(repository)}/blob/{html.escape(branch)}/LICENSE">LICENSE</a> '
+        "file.</p>"
+        f'<p class="lu-links">Source: {" · ".join(links)}</p>'
+        f'<p class="lu-versions">Course release {html.escape(release)} · lossutils '
+        f"{html.escape(version)}{built}</p>"
+        "</div>"
+    )
+
+
+def write_footer(app: Sphinx, pagename: str, context: dict[str, Any]) -> None:
+    options = app.config.html_theme_options or {}
+    repository = options.get("repository_url") or ""
+    if not repository:
+        return
+    branch = options.get("repository_branch") or "main"
+    root = Path(app.srcdir)
+    release, version = course_versions(root)
+    edit_url = None
+    suffix = context.get("page_source_suffix")
+    if pagename in app.env.all_docs and suffix:
+        source = (options.get("path_to_docs") or "").strip("/")
+        path = f"{source}/{pagename}{suffix}" if source else f"{pagename}{suffix}"
+        edit_url = f"{repository.rstrip('/')}/edit/{branch}/{path}"
+    context["theme_extra_footer"] = footer_html(
+        repository, branch, release, version, app.config.lu_commit, edit_url, pagename
+    )
+
+
 def correct_page(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
     drop_launch_buttons(context)
     drop_repeated_scripts(context)
+    write_footer(app, pagename, context)
+
+
+# ---- 5. Accessible names and roles, written into the finished pages ----
+
+HIDDEN = '<span class="lu-visually-hidden">{}</span>'
+SIDEBAR_TOGGLE = re.compile(
+    r'(<a class="[^"]*reference internal[^"]*" href="[^"]*">)([^\n]*?)</a>(\s*)(<details[^>]*>)'
+    r"(\s*)<summary>"
+)
+CITATION_LIST = re.compile(r'<div role="list" class="citation-list">(.*?)</div>\s*</div>',
+                           re.DOTALL)
+EMPTY_HEADER = re.compile(r'<th class="head">(<p>)?\s*(</p>)?</th>')
+SOLUTION_CELL = re.compile(
+    r'(<div class="cell tag_solution[^"]*">)(.*?)(?=<div class="cell |</section>)', re.DOTALL
+)
+SOLUTION_NAME = re.compile(r"Solution to (lab exercise \d+\.\d+)")
+
+
+def text_of(fragment: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment)).strip()
+
+
+def name_sidebar_toggles(page: str) -> str:
+    """Each chevron that opens a chapter's sections is named after the chapter."""
+    def named(match: re.Match[str]) -> str:
+        name = html.escape(f"Sections of {text_of(match.group(2))}", quote=False)
+        return (f"{match.group(1)}{match.group(2)}</a>{match.group(3)}{match.group(4)}"
+                f"{match.group(5)}<summary>{HIDDEN.format(name)}")
+    return SIDEBAR_TOGGLE.sub(named, page)
+
+
+def fix_citation_roles(page: str) -> str:
+    """A citation list holds list items: ``doc-biblioentry`` is deprecated, and a list of
+    citations marked as nothing holds, to a screen reader, only back-links."""
+    return page.replace('class="citation" id=', 'class="citation" role="listitem" id=') \
+        .replace(' role="doc-biblioentry"', "") if 'class="citation-list"' in page else page
+
+
+def label_empty_headers(page: str) -> str:
+    """An empty header cell (the row labels' column) says what its column holds."""
+    return EMPTY_HEADER.sub(f'<th class="head">{HIDDEN.format("Quantity")}</th>', page)
+
+
+def label_solution_toggles(page: str) -> str:
+    """A lab's solution cell says "Solution to lab exercise N.k" on its closed toggles."""
+    def labelled(match: re.Match[str]) -> str:
+        cell = match.group(2)
+        found = SOLUTION_NAME.search(text_of(cell))
+        name = f"Solution to {found.group(1)}" if found else "Solution"
+        cell = cell.replace('<summary aria-label="Toggle hidden content">', "<summary>")
+        for part, words in (("source", "show the code"), ("output", "show its output")):
+            cell = cell.replace(f">Show code cell {part}<", f">{name}: {words}<")
+            cell = cell.replace(f">Hide code cell {part}<",
+                                f">{name}: {words.replace('show', 'hide')}<")
+        return match.group(1) + cell
+    return SOLUTION_CELL.sub(labelled, page)
+
+
+def accessible(page: str) -> str:
+    for correct in (name_sidebar_toggles, fix_citation_roles, label_empty_headers,
+                    label_solution_toggles):
+        page = correct(page)
+    return page
+
+
+def correct_written_pages(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    for path in Path(app.outdir).rglob("*.html"):
+        if {"_static", "_sources", "_images"} & set(path.relative_to(app.outdir).parts):
+            continue
+        page = path.read_text(encoding="utf-8")
+        corrected = accessible(page)
+        if corrected != page:
+            path.write_text(corrected, encoding="utf-8")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("lu_commit", course_commit(Path(app.srcdir)), "html")
     app.connect("config-inited", check_launch_buttons)
     # After sphinx-book-theme's add_launch_buttons (priority 501), before the page is written.
     app.connect("html-page-context", correct_page, priority=900)
+    app.connect("build-finished", correct_written_pages)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
