@@ -19,7 +19,18 @@ phone). A page passes when:
   solutions are printed and a player prints only its current frame;
 - at 390 px every display equation fits its box, or its box scrolls (with a visible cue)
   and its number stays level with it, inside the page;
-- a lab page weighs less than the 6.22 MB the widget-rendered labs weighed.
+- a lab page weighs less than the 6.22 MB the widget-rendered labs weighed;
+- axe-core (the copy bundled with axe-playwright-python, nothing fetched) finds no
+  violation of the WCAG 2.0/2.1 A and AA rules, at 1280 px and at 390 px;
+- its footer gives the licence in words, the repository and "Report a problem" as text
+  links, "Edit this page" when the page has a source, and the course's and lossutils'
+  versions as ``_config.yml`` and ``pyproject.toml`` give them;
+- code in cells is the same size at both widths; at 1280 px the reference's examples fit
+  their boxes; at 390 px a wide table scrolls inside its box, with a visible cue.
+
+Apart from the pages: a Tab walk through chapter 6 and lab 3 meets no formula, and every
+stop of it shows a focus ring; the copy button of the reference's examples copies the
+code without its prompts and outputs.
 
 With ``LOSSUTILS_SCREENSHOTS=1`` (``make screenshots``, and CI) full-page screenshots at
 both widths go to ``_build/screenshots/`` for a person to look at; ``page-weights.json``
@@ -42,6 +53,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import axe_playwright_python
 import nbformat
 import pytest
 import yaml
@@ -72,10 +84,26 @@ PHONE = {"width": 390, "height": 844}
 LAB_PAGE_LIMIT_BYTES = 6_220_000
 PLAYER_HTML = 'class="lu-player"'
 TOGGLE_TEXTS = ("Click to show", "Click to hide", "Show code cell", "Hide code cell")
+#: axe-core 4.12.1 as axe-playwright-python 0.1.8 ships it (requirements.txt).
+AXE_JS = Path(axe_playwright_python.__file__).parent / "axe.min.js"
+#: The WCAG 2.0 and 2.1 rules of levels A and AA; axe's "best-practice" rules are not run.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def course_config() -> dict:
+    return yaml.safe_load((ROOT / "_config.yml").read_text())
+
+
+def lossutils_version() -> str:
+    """lossutils' version as pyproject.toml states it."""
+    match = re.search(r'^\[project\][^\[]*?^version\s*=\s*"([^"]+)"',
+                      (ROOT / "pyproject.toml").read_text(), re.MULTILINE | re.DOTALL)
+    assert match, "pyproject.toml names no [project] version"
+    return match.group(1)
 
 
 def jupyterhub_url() -> str:
-    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    config = course_config()
     return ((config.get("launch_buttons") or {}).get("jupyterhub_url") or "").strip()
 
 
@@ -116,6 +144,11 @@ def report() -> Iterator[dict[str, object]]:
         "sliders_moved": 0,
         "images_checked_for_alt_text": 0,
         "links_checked": 0,
+        "axe_rules": AXE_TAGS,
+        "axe_scans": 0,
+        "axe_violations": {},
+        "tables_that_scroll_at_390px": 0,
+        "tab_walks": {},
         "page_weights": {},
     }
     yield figures
@@ -291,14 +324,25 @@ def test_page(page_path: str, site_url: str, browser: Browser, report: dict) -> 
         problems += check_links(page, site_url, report)
         problems += check_launch_buttons(page, page_path)
         problems += check_no_top_bar(page)
+        problems += check_footer(page, page_path)
+        problems += check_examples_fit(page)
+        code_size = cell_code_size(page)
+        problems += check_axe(page, page_path, DESKTOP, report)
         screenshot(page, page_path, DESKTOP)
         problems += check_print(page)
 
         page.set_viewport_size(PHONE)
         page.evaluate("() => new Promise(done => requestAnimationFrame(() => "
                       "requestAnimationFrame(done)))")  # laid out again at the new width
+        # The theme (and course.js) make a box that scrolls a Tab stop 300 ms after a resize.
+        page.wait_for_timeout(500)
         problems += check_no_sideways_scroll(page)
         problems += check_display_maths_fit(page, report)
+        problems += check_tables_scroll(page, report)
+        if cell_code_size(page) != code_size:
+            problems.append(f"code in cells is {code_size} at 1280 px but "
+                            f"{cell_code_size(page)} at 390 px")
+        problems += check_axe(page, page_path, PHONE, report)
         screenshot(page, page_path, PHONE)
     finally:
         context.close()
@@ -311,6 +355,135 @@ def test_page(page_path: str, site_url: str, browser: Browser, report: dict) -> 
     problems += [f"request to another host: {e}" for e in watch.external]
     problems = list(dict.fromkeys(problems))
     assert not problems, f"{page_path}:\n  " + "\n  ".join(problems)
+
+
+def check_axe(page: Page, page_path: str, viewport: dict[str, int], report: dict) -> list[str]:
+    """axe-core's WCAG 2.0/2.1 A and AA rules: no violation, whatever its impact."""
+    if not page.evaluate("() => !!window.axe"):
+        page.add_script_tag(path=str(AXE_JS))
+    # preload: false: axe's own fetch of the style sheets resolves the theme's
+    # ``@import "../basic.css"`` against the page, not the sheet, and asks for a file
+    # that is not there (the one rule that needs it, css-orientation-lock, is then not run).
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, preload: false})",
+        AXE_TAGS,
+    )
+    report["axe_scans"] += 1
+    problems = []
+    for violation in result["violations"]:
+        counts = report["axe_violations"].setdefault(
+            violation["id"], {"impact": violation["impact"], "pages": [], "nodes": 0}
+        )
+        if page_path not in counts["pages"]:
+            counts["pages"].append(page_path)
+        counts["nodes"] += len(violation["nodes"])
+        first = violation["nodes"][0]["html"][:160] if violation["nodes"] else ""
+        problems.append(
+            f"axe at {viewport['width']} px: {violation['id']} ({violation['impact']}, "
+            f"{len(violation['nodes'])} elements): {violation['help']}; first: {first}"
+        )
+    return problems
+
+
+FOOTER = """() => {
+  const footer = document.querySelector('footer.bd-footer-content .lu-footer');
+  if (!footer) return null;
+  const link = cls => { const a = footer.querySelector('a.' + cls);
+                        return a ? {href: a.href, text: a.textContent.trim()} : null; };
+  return {text: footer.textContent.replace(/\\s+/g, ' '), repository: link('lu-repository'),
+          report: link('lu-report'), edit: link('lu-edit'), licence: link('lu-licence-file'),
+          shown: footer.getBoundingClientRect().height > 0};
+}"""
+
+
+def check_footer(page: Page, page_path: str) -> list[str]:
+    """What a teacher needs, on every page: licence, repository, report, edit, versions."""
+    if re.search(r'http-equiv="refresh"', (SITE / page_path).read_text(encoding="utf-8"),
+                 re.IGNORECASE):
+        return []  # index.html only sends the browser on to the first page
+    footer = page.evaluate(FOOTER)
+    if footer is None or not footer["shown"]:
+        return ["the footer has no licence, repository and versions (.lu-footer)"]
+    config = course_config()
+    repository = config["repository"]["url"].rstrip("/")
+    branch = config["repository"].get("branch", "main")
+    problems = []
+    for words in ("CC BY 4.0", "MIT License", "LICENSE",
+                  f"Course release {config['lossutils_release']}",
+                  f"lossutils {lossutils_version()}"):
+        if words not in footer["text"]:
+            problems.append(f"the footer does not say {words!r}: {footer['text'][:200]!r}")
+    expected = {
+        "licence": f"{repository}/blob/{branch}/LICENSE",
+        "repository": repository,
+    }
+    for name, href in expected.items():
+        if not footer[name] or footer[name]["href"] != href:
+            problems.append(f"the footer's {name} link is {footer[name]}, not {href}")
+    if footer["repository"] and footer["repository"]["text"] not in repository:
+        problems.append(f"the repository link reads {footer['repository']['text']!r}, "
+                        "not the repository's address")
+    if not footer["report"] or not footer["report"]["href"].startswith(
+            f"{repository}/issues/new") or footer["report"]["text"] != "Report a problem":
+        problems.append(f"no 'Report a problem' link to {repository}/issues/new: "
+                        f"{footer['report']}")
+    source = source_of(docname_of(page_path))
+    if source is not None:
+        edit = f"{repository}/edit/{branch}/{source.relative_to(ROOT).as_posix()}"
+        if not footer["edit"] or footer["edit"]["href"] != edit:
+            problems.append(f"the 'Edit this page' link is {footer['edit']}, not {edit}")
+    elif footer["edit"]:
+        problems.append(f"an 'Edit this page' link on a page with no source: {footer['edit']}")
+    return problems
+
+
+CELL_CODE = "div.cell_input div.highlight pre, div.doctest div.highlight pre"
+
+
+def cell_code_size(page: Page) -> list[str]:
+    """The font sizes of the code in the page's cells and examples."""
+    return page.evaluate(
+        f"""() => Array.from(new Set(Array.from(document.querySelectorAll('{CELL_CODE}'),
+                 pre => getComputedStyle(pre).fontSize))).sort()"""
+    )
+
+
+def check_examples_fit(page: Page) -> list[str]:
+    """At 1280 px an example of the reference shows whole lines inside its box."""
+    cut = page.evaluate(
+        """() => Array.from(document.querySelectorAll('article div.doctest pre'))
+               .filter(pre => pre.scrollWidth > pre.clientWidth + 1)
+               .map(pre => pre.textContent.trim().slice(0, 50))"""
+    )
+    return [f"1280 px: an example runs past its box's edge: {text!r}" for text in cut]
+
+
+TABLES = """() => {
+  const width = document.documentElement.clientWidth;
+  return Array.from(document.querySelectorAll('article .pst-scrollable-table-container'))
+    .map(box => { const style = getComputedStyle(box); const r = box.getBoundingClientRect();
+                  return {text: box.textContent.trim().slice(0, 40), left: r.left,
+                          right: r.right, width, scrollWidth: box.scrollWidth,
+                          clientWidth: box.clientWidth, overflowX: style.overflowX,
+                          cue: style.backgroundImage}; });
+}"""
+
+
+def check_tables_scroll(page: Page, report: dict) -> list[str]:
+    """At 390 px a table wider than the screen scrolls inside its own box, with a cue."""
+    problems = []
+    for table in page.evaluate(TABLES):
+        if table["left"] < -0.5 or table["right"] > table["width"] + 0.5:
+            problems.append(f"390 px: the table {table['text']!r} runs past the screen")
+        if table["scrollWidth"] <= table["clientWidth"] + 1:
+            continue
+        report["tables_that_scroll_at_390px"] += 1
+        if table["overflowX"] not in ("auto", "scroll"):
+            problems.append(f"390 px: the table {table['text']!r} is cut (it does not scroll)")
+        elif table["cue"] in ("", "none"):
+            problems.append(f"390 px: the table {table['text']!r} scrolls with nothing to "
+                            "show that it does")
+    return problems
 
 
 def check_typeset(page: Page) -> list[str]:
@@ -664,3 +837,151 @@ def test_only_a_real_jupyterhub_is_accepted(url: str, accepted: bool) -> None:
 def test_the_configured_jupyterhub_is_real() -> None:
     problem = jupyterhub_url_problem(jupyterhub_url())
     assert problem is None, problem
+
+
+# ---- The keyboard: a Tab walk through a chapter and a lab ----
+
+#: Pages walked with the Tab key: the chapter with the most formulas, and a lab with
+#: solutions, copy buttons and a demo.
+TAB_WALK_PAGES = ["chapters/06-entropy-and-cross-entropy.html", "notebooks/03-loss-and-cost.html"]
+#: Stops whose focus ring is measured (the header, the sidebar and the page's start).
+FOCUS_RING_STOPS = 80
+MAX_TAB_STOPS = 1500
+MIN_OUTLINE_PX = 2
+MIN_RING_CONTRAST = 3.0
+
+FOCUSED = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body || e === document.documentElement) return null;
+  // An element with no box of its own (a sidebar <summary>) shows the ring on its child.
+  const area = el => { const r = el.getBoundingClientRect(); return r.width * r.height; };
+  const ringed = area(e) > 0 ? e : Array.from(e.querySelectorAll('*'))
+    .reduce((best, c) => area(c) > area(best) ? c : best, e);
+  const style = getComputedStyle(ringed);
+  const rgb = c => (c.match(/[\\d.]+/g) || []).map(Number);
+  const luminance = ([r, g, b]) => [r, g, b].map(v => v / 255)
+    .map(v => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)
+    .reduce((sum, v, k) => sum + v * [0.2126, 0.7152, 0.0722][k], 0);
+  let background = [255, 255, 255];
+  for (let a = ringed.parentElement; a; a = a.parentElement) {
+    const c = rgb(getComputedStyle(a).backgroundColor);
+    if (c.length === 3 || (c.length === 4 && c[3] > 0.5)) { background = c.slice(0, 3); break; }
+  }
+  const ring = rgb(style.outlineColor).slice(0, 3);
+  const [l1, l2] = [luminance(ring), luminance(background)];
+  let opacity = 1;
+  for (let a = ringed; a; a = a.parentElement) opacity *= +getComputedStyle(a).opacity;
+  if (!window.__firstStop) window.__firstStop = e;
+  return {
+    what: `<${e.tagName.toLowerCase()} class="${e.getAttribute('class') || ''}"> `
+          + (e.getAttribute('aria-label') || e.textContent || '').trim().slice(0, 40),
+    // A display equation that scrolls sideways is a Tab stop on purpose (course.js).
+    formula: !!e.closest('mjx-container, .MathJax')
+             && !(e.matches('div.math > mjx-container') && e.scrollWidth > e.clientWidth),
+    slider: e.matches('input[type=range]'),
+    copy: e.matches('button.copybtn'),
+    outline: style.outlineStyle, outlineWidth: parseFloat(style.outlineWidth),
+    contrast: (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05),
+    opacity, size: area(ringed),
+  };
+}"""
+
+
+def tab_walk(page: Page) -> list[dict]:
+    """Every stop of the Tab key from the top of the page round to where it started."""
+    stops: list[dict] = []
+    for _ in range(MAX_TAB_STOPS):
+        page.keyboard.press("Tab")
+        stop = page.evaluate(FOCUSED)
+        if stop is None or (stops and page.evaluate(
+                "() => document.activeElement === window.__firstStop")):
+            break
+        stops.append(stop)
+    return stops
+
+
+@pytest.mark.parametrize("page_path", TAB_WALK_PAGES)
+def test_the_tab_key_meets_no_formula_and_always_shows_where_it_is(
+    page_path: str, site_url: str, browser: Browser, report: dict
+) -> None:
+    """No formula is a Tab stop (MathJax's inTabOrder is off), unless it is a display
+    equation that scrolls sideways (the keyboard scrolls it), and every stop shows a focus
+    ring: an outline of at least 2 px with 3:1 contrast, on an element that can be seen
+    (a copy button is shown when it has the focus)."""
+    if not (SITE / page_path).is_file():
+        pytest.fail(f"{SITE / page_path} is missing: run `make book` first")
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    try:
+        page.goto(site_url + page_path, wait_until="load")
+        wait_for_maths(page)
+        page.wait_for_load_state("networkidle")
+        stops = tab_walk(page)
+    finally:
+        context.close()
+    sliders = [k + 1 for k, stop in enumerate(stops) if stop["slider"]]
+    report["tab_walks"][page_path] = {
+        "stops": len(stops),
+        "formulas": sum(stop["formula"] for stop in stops),
+        "copy_buttons": sum(stop["copy"] for stop in stops),
+        "presses_to_first_slider": sliders[0] if sliders else None,
+    }
+    assert stops, f"{page_path}: the Tab key focuses nothing"
+    formulas = [stop["what"] for stop in stops if stop["formula"]]
+    assert not formulas, f"{page_path}: {len(formulas)} formulas are Tab stops: {formulas[:3]}"
+    unseen = [
+        f"stop {k + 1}: {stop['what']!r} (outline {stop['outline']} {stop['outlineWidth']} px, "
+        f"contrast {stop['contrast']:.2f}:1, opacity {stop['opacity']:.2f})"
+        for k, stop in enumerate(stops[:FOCUS_RING_STOPS])
+        if stop["outline"] in ("none", "hidden") or stop["outlineWidth"] < MIN_OUTLINE_PX
+        or stop["contrast"] < MIN_RING_CONTRAST or stop["opacity"] < 0.5 or stop["size"] == 0
+    ]
+    unseen += [f"copy button {stop['what']!r} is invisible with the focus (opacity "
+               f"{stop['opacity']:.2f})"
+               for stop in stops if stop["copy"] and stop["opacity"] < 0.5]
+    assert not unseen, f"{page_path}: Tab stops that do not show the focus:\n  " + "\n  ".join(
+        unseen[:10])
+
+
+# ---- The copy buttons ----
+
+COPY_PAGE = "reference/regression.html"
+
+
+def test_copy_buttons_copy_the_code_without_prompts_or_outputs(
+    site_url: str, browser: Browser
+) -> None:
+    """sphinx-copybutton on the reference's examples copies the lines after ">>> " and
+    "... ", without the prompts, and not the printed results."""
+    if not (SITE / COPY_PAGE).is_file():
+        pytest.fail(f"{SITE / COPY_PAGE} is missing: run `make book` first")
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    try:
+        page.goto(site_url + COPY_PAGE, wait_until="load")
+        page.wait_for_load_state("networkidle")
+        page.evaluate("""() => { window.__copied = [];
+            document.addEventListener('copy', e => window.__copied.push(
+              e.target && e.target.value !== undefined ? e.target.value
+                                                        : String(document.getSelection())),
+              true); }""")
+        blocks = page.locator("article div.doctest div.highlight")
+        assert blocks.count() > 0, f"{COPY_PAGE} has no examples (doctest blocks)"
+        for k in range(blocks.count()):
+            block = blocks.nth(k)
+            shown = block.locator("pre").inner_text()
+            block.hover()
+            block.locator("button.copybtn").click()
+            copied = page.evaluate("() => window.__copied.pop()")
+            lines = shown.splitlines()
+            expected = "\n".join(line[4:] for line in lines if line.startswith((">>> ", "... ")))
+            outputs = [line for line in lines if line.strip()
+                       and not line.startswith((">>> ", "... ", ">>>", "..."))]
+            assert copied is not None, f"example {k + 1}: the copy button copied nothing"
+            assert copied.strip() == expected.strip(), (
+                f"example {k + 1} copies {copied!r}, not its code {expected!r}")
+            assert not any(line.startswith((">>>", "...")) for line in copied.splitlines())
+            assert not any(output in copied.splitlines() for output in outputs), (
+                f"example {k + 1}: the copy has printed outputs in it: {copied!r}")
+    finally:
+        context.close()
