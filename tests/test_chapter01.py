@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 
 import lossutils as lu
 from lossutils.figures import chapter01 as figures
-from lossutils.figures import player, style
+from lossutils.figures import live, player, style
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTER = ROOT / "chapters" / "01-where-the-loss-sits.md"
@@ -311,11 +311,17 @@ def test_fit_step_figure_draws_the_line_and_the_cost_of_its_step(fit):
 # The demo
 # --------------------------------------------------------------------------------------
 
+def _fit_line(x, y, *, steps, lr, grid):
+    """The lab's fit_line, as a test writes it: (w, b, costs, predictions)."""
+    _, _, _, predictions, costs, w, b = _fit(steps, lr)
+    return w, b, costs, predictions
+
+
 def test_fit_progress_demo_responds_to_its_slider(fit):
     demo = figures.fit_progress_demo(
-        fit["x"], fit["y"], fit["grid"], fit["predictions"], fit["costs"],
+        fit["x"], fit["y"], fit["grid"], fit=_fit_line,
         truth=fit["truth"], best=fit["best"], floor=fit["floor"],
-    )
+    ).player
     assert demo.parameters == {"step": figures.DEMO_STEPS}
     assert len(demo.frames) == len(figures.DEMO_STEPS)
     assert demo.start == (0,), "the slider starts at the blank page"
@@ -335,10 +341,9 @@ def test_fit_progress_demo_frames_draw_different_lines(fit, monkeypatch):
             drawn[step] = draw(step=step)
         return player.frame_player(draw, **kwargs)
 
-    monkeypatch.setattr(figures, "frame_player", spy)
+    monkeypatch.setattr(live, "frame_player", spy)
     steps = (0, 5, 20, figures.STEPS)
-    figures.fit_progress_demo(fit["x"], fit["y"], fit["grid"], fit["predictions"],
-                              fit["costs"], steps=steps)
+    figures.fit_progress_demo(fit["x"], fit["y"], fit["grid"], fit=_fit_line, steps=steps)
     for step in steps:
         np.testing.assert_allclose(_model_line(drawn[step].axes[0]),
                                    fit["predictions"][step].numpy())
@@ -352,5 +357,5 @@ def test_fit_progress_demo_frames_draw_different_lines(fit, monkeypatch):
 
 def test_fit_progress_demo_rejects_unrecorded_steps(fit):
     with pytest.raises(ValueError, match="step 80 was not recorded"):
-        figures.fit_progress_demo(fit["x"], fit["y"], fit["grid"], fit["predictions"],
-                                  fit["costs"], steps=[0, 80])
+        figures.fit_progress_demo(fit["x"], fit["y"], fit["grid"], fit=_fit_line,
+                                  steps=[0, 80])

@@ -20,7 +20,7 @@ from numpy.polynomial import Polynomial
 
 import lossutils as lu
 from lossutils.figures import chapter02 as figures
-from lossutils.figures import player
+from lossutils.figures import live, player
 from lossutils.figures.style import figure_problems
 
 NOISE = 0.25
@@ -249,18 +249,33 @@ def test_u_curve_figure_rejects_bad_input(course, change, error, message):
 # The degree demo
 # --------------------------------------------------------------------------------------
 
+def _sweep(x, y, x_val, y_val, degrees):
+    """The lab's degree_sweep, as a test writes it: numpy's least squares."""
+    x64, y64 = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    xv64, yv64 = np.asarray(x_val, dtype=float), np.asarray(y_val, dtype=float)
+    fits = [Polynomial.fit(x64, y64, d).convert().coef for d in degrees]
+    return (fits, [_mse(c, x64, y64) for c in fits], [_mse(c, xv64, yv64) for c in fits])
+
+
 def _demo(course, **kwargs):
-    arguments = {"degrees": course.degrees, "coefficients": course.fits,
-                 "train_errors": course.train, "validation_errors": course.val,
+    arguments = {"degrees": course.degrees, "sweep": _sweep,
                  "truth": true_function, "noise_variance": NOISE**2} | kwargs
     return figures.degree_demo(course.x, course.y, course.x_val, course.y_val, **arguments)
+
+
+def _wrong_sweep(change):
+    """A sweep that returns one thing wrong."""
+    def sweep(*args):
+        fits, train, val = _sweep(*args)
+        return {"fits": fits, "train": train, "val": val} | change
+    return lambda *args: tuple(sweep(*args).values())
 
 
 @pytest.fixture(scope="module")
 def demo(course):
     """The demo, and the figure each of its frames was drawn from (by degree)."""
     drawn = {}
-    real = figures.frame_player
+    real = live.frame_player
 
     def spy(draw, **options):
         def recording(**setting):
@@ -270,8 +285,8 @@ def demo(course):
         return real(recording, **options)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(figures, "frame_player", spy)
-        player_ = _demo(course)
+        patch.setattr(live, "frame_player", spy)
+        player_ = _demo(course).player
     return SimpleNamespace(player=player_, drawn=drawn)
 
 
@@ -317,13 +332,13 @@ def test_degree_demo_frames_meet_the_standard(demo):
 
 @pytest.mark.parametrize(
     ("change", "message"),
-    [({"coefficients": [[1.0]] * 8}, "are of degree 0"),
-     ({"train_errors": [0.1] * 7}, "one value per degree"),
-     ({"coefficients": [[1.0]]}, "one value per degree")],
+    [({"fits": [[1.0]] * 8}, "is of degree 0"),
+     ({"train": [0.1] * 7}, "one value per degree"),
+     ({"fits": [[1.0]]}, "one value per degree")],
 )
-def test_degree_demo_rejects_bad_input(course, change, message):
+def test_degree_demo_rejects_a_sweep_that_returns_bad_values(course, change, message):
     with pytest.raises(ValueError, match=message):
-        _demo(course, **change)
+        _demo(course, sweep=_wrong_sweep(change))
 
 
 # --------------------------------------------------------------------------------------

@@ -45,13 +45,20 @@ def lab():
             "best": _least_squares_line(x, y)}
 
 
+def _mse_cost(y_hat, y):
+    """The lab's cost, as a test writes it."""
+    losses = (y - y_hat) ** 2
+    return losses.sum() / len(losses)
+
+
 @pytest.fixture(scope="module")
 def demo(lab):
+    """The demo's frame player."""
     return figures.line_fit_demo(
-        lab["x"], lab["y"], slopes=lab["slopes"], intercepts=lab["intercepts"],
+        lab["x"], lab["y"], cost=_mse_cost, slopes=lab["slopes"], intercepts=lab["intercepts"],
         costs=lab["costs"], best=lab["best"], demo_slopes=DEMO_SLOPES,
         demo_intercepts=DEMO_INTERCEPTS, start=(1.5, 1.0),
-    )
+    ).player
 
 
 # --------------------------------------------------------------------------------------
@@ -273,4 +280,4 @@ def test_demo_names_bad_settings(lab, change, message):
                  "costs": lab["costs"], "best": lab["best"], "demo_slopes": [1.0, 2.0],
                  "demo_intercepts": [0.0, 1.0]} | change
     with pytest.raises(ValueError, match=message):
-        figures.line_fit_demo(lab["x"], lab["y"], **arguments)
+        figures.line_fit_demo(lab["x"], lab["y"], cost=_mse_cost, **arguments)

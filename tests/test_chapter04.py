@@ -271,8 +271,13 @@ def test_gallery_rejects_mismatched_input(sample):
 # ------------------------------------------------------------------------------- demo
 
 
+def _threshold_sweep(scores, labels, thresholds, temperature):
+    """The lab's threshold_sweep, as a test writes it (the chapter's private one)."""
+    return figures._threshold_sweep(scores, labels, thresholds, temperature=temperature)
+
+
 @pytest.fixture(scope="module")
-def demo_and_drawn(sample, sweeps):
+def demo_and_drawn(sample):
     """The demo, built once, and the data each of its frames plotted (by slider values)."""
     _, labels, scores = sample
     drawn = {}
@@ -287,7 +292,8 @@ def demo_and_drawn(sample, sweeps):
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(figures, "threshold_demo_figure", recording)
-        demo = figures.threshold_demo(scores, labels, THRESHOLDS, sweeps, shown=SHOWN)
+        demo = figures.threshold_demo(scores, labels, THRESHOLDS, sweep=_threshold_sweep,
+                                      temperatures=TEMPERATURES, shown=SHOWN).player
     return demo, drawn
 
 
@@ -324,10 +330,12 @@ def test_threshold_demo_draws_other_data_for_each_slider_step(demo_and_drawn):
 
 def test_threshold_demo_checks_its_input(sample, sweeps):
     _, labels, scores = sample
-    with pytest.raises(ValueError, match="two temperatures"):
-        figures.threshold_demo(scores, labels, THRESHOLDS, {0.05: sweeps[0.05]})
+    with pytest.raises(ValueError, match="two positive values"):
+        figures.threshold_demo(scores, labels, THRESHOLDS, sweep=_threshold_sweep,
+                               temperatures=[0.05])
     with pytest.raises(ValueError, match="frames"):
-        figures.threshold_demo(scores, labels, THRESHOLDS, sweeps,
+        figures.threshold_demo(scores, labels, THRESHOLDS, sweep=_threshold_sweep,
+                               temperatures=TEMPERATURES,
                                shown=tuple(np.linspace(0.1, 0.9, 17).round(2)))
     with pytest.raises(ValueError, match="temperature"):
         figures.threshold_demo_figure(scores, labels, THRESHOLDS, sweeps[0.05],

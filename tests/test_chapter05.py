@@ -16,7 +16,7 @@ from matplotlib.lines import Line2D
 from scipy.optimize import linprog
 
 import lossutils as lu
-from lossutils.figures import chapter05, player
+from lossutils.figures import chapter05, live, player
 from lossutils.figures.style import figure_problems
 
 
@@ -260,7 +260,7 @@ def test_figures_reject_bad_input(points):
 @pytest.fixture(scope="module")
 def small_demo(points):
     x, y = points
-    return chapter05.outlier_demo(x, y, heights=(0.0, 10.0, 20.0), deltas=(0.5, 1.0))
+    return chapter05.outlier_demo(x, y, heights=(0.0, 10.0, 20.0), deltas=(0.5, 1.0)).player
 
 
 def test_outlier_demo_every_slider_changes_the_picture(small_demo):
@@ -279,7 +279,7 @@ def test_outlier_demo_every_slider_changes_the_drawn_data(points, monkeypatch):
         captured["draw"] = draw
         return player.frame_player(draw, **kwargs)
 
-    monkeypatch.setattr(chapter05, "frame_player", capture)
+    monkeypatch.setattr(live, "frame_player", capture)
     chapter05.outlier_demo(x, y, heights=(0.0, 20.0), deltas=(0.5, 5.0))
     draw = captured["draw"]
     base = draw(height=20.0, delta=0.5)

@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 
 import lossutils as lu
 from lossutils.figures import chapter06 as figures
-from lossutils.figures import player, style
+from lossutils.figures import live, player, style
 
 ROOT = Path(__file__).resolve().parents[1]
 LAB = ROOT / "notebooks" / "06-entropy-and-cross-entropy.ipynb"
@@ -134,7 +134,7 @@ def test_cross_entropy_frame_closes_the_gap_at_the_truth():
 
 @pytest.fixture(scope="module")
 def demo():
-    return figures.cross_entropy_demo(TRUTH)
+    return figures.cross_entropy_demo(TRUTH).player
 
 
 def test_cross_entropy_demo_responds_to_both_sliders(demo):
@@ -157,7 +157,7 @@ def test_cross_entropy_demo_frames_draw_different_data(monkeypatch):
                 drawn[first, second] = draw(share_first=first, share_second=second)
         return player.frame_player(draw, **kwargs)
 
-    monkeypatch.setattr(figures, "frame_player", spy)
+    monkeypatch.setattr(live, "frame_player", spy)
     figures.cross_entropy_demo(TRUTH, first_shares=(0.3, 0.6), second_shares=(0.5, 0.75))
 
     def data(fig: Figure) -> np.ndarray:

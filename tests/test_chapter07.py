@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 
 import lossutils as lu
 from lossutils.figures import chapter07 as figures
-from lossutils.figures import player, style
+from lossutils.figures import live, player, style
 
 ROOT = Path(__file__).resolve().parents[1]
 LAB = ROOT / "notebooks" / "07-softmax-and-its-loss.ipynb"
@@ -140,7 +140,7 @@ def test_temperature_figure_marks_each_temperature_on_the_entropy_curve():
 
 @pytest.fixture(scope="module")
 def demo():
-    return figures.temperature_demo(LOGITS)
+    return figures.temperature_demo(LOGITS).player
 
 
 def test_temperature_demo_responds_to_its_slider(demo):
@@ -160,7 +160,7 @@ def test_temperature_demo_frames_draw_different_data(monkeypatch):
             drawn[temperature] = draw(temperature=temperature)
         return player.frame_player(draw, **kwargs)
 
-    monkeypatch.setattr(figures, "frame_player", spy)
+    monkeypatch.setattr(live, "frame_player", spy)
     figures.temperature_demo(LOGITS, temperatures=(0.3, 1.0, 3.0))
     heights = {}
     for temperature, fig in drawn.items():

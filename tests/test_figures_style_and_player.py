@@ -176,7 +176,7 @@ def test_a_frame_keeps_each_of_the_styles_colours_apart():
     palette once merged that orange into the MAE line's red: every frame of that demo
     must still hold the orange, and the red, within a few levels."""
     x, y = line_with_outliers(30, seed=0)
-    demo = chapter05.outlier_demo(x, y, heights=(-10.0, 11.0, 25.0), deltas=(0.5, 5.0))
+    demo = chapter05.outlier_demo(x, y, heights=(-10.0, 11.0, 25.0), deltas=(0.5, 5.0)).player
     for png, alt in zip(demo.frames, demo.alt, strict=True):
         pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).reshape(-1, 3)
         for name in ("highlight", "mae"):

@@ -8,6 +8,7 @@ A chapter's page and its lab call the figures of that chapter's module::
 =================  ====================================================================
 ``style``          the one plot style and the figure standard (size, fonts, legends)
 ``player``         demos that respond without a kernel: pre-drawn frames and sliders
+``live``           demos live in a kernel (ipywidgets), with the frame player as fallback
 ``chapter01``      Chapter 1, where the loss sits: the project diagram, a fit step by step
 ``chapter02``      Chapter 2, underfitting and overfitting: fits of growing degree
 ``chapter03``      Chapter 3, loss and cost: the cost bowl of a line
@@ -21,5 +22,7 @@ A chapter's page and its lab call the figures of that chapter's module::
 =================  ====================================================================
 
 A figure function takes the data it draws (what a lab computed) and returns a
-matplotlib figure; a demo function returns a :class:`~lossutils.figures.player.FramePlayer`.
+matplotlib figure; a demo function takes the lab's own functions too, and returns a
+:class:`~lossutils.figures.live.LiveDemo`: sliders that call them again in a kernel, and
+a :class:`~lossutils.figures.player.FramePlayer` of pre-drawn frames for the website.
 """

@@ -4,7 +4,8 @@ The figures and the demo of chapter 1 (``chapters/01-where-the-loss-sits.md``) a
 lab. :func:`project_diagram` draws the parts of a deep-learning project;
 :func:`spelling_figure` draws a learner's attempts at the lesson's long word and their
 loss; :func:`fit_progress_figure`, :func:`loss_curve_figure` and :func:`fit_step_figure`
-draw a line fitted step by step, and :func:`fit_progress_demo` flips through its steps.
+draw a line fitted step by step, and :func:`fit_progress_demo` flips through its steps
+(and, in a kernel, runs the lab's fit again at any learning rate).
 The figures draw what the lab (or the chapter) computed: the spelling loss, the
 learner, the fitting loop and the least-squares line are written out in the lab.
 
@@ -16,7 +17,7 @@ figures and the lab work on the same word and the same data: :data:`LONG_WORD`,
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -28,10 +29,11 @@ from matplotlib.ticker import FormatStrFormatter, LogLocator, MultipleLocator, N
 from torch import Tensor
 
 from ..display import fmt
-from .player import FramePlayer, frame_player
+from .live import LiveDemo, Range, live_demo
 from .style import COLORS, label_axes, subplots
 
 __all__ = [
+    "DEMO_RATES",
     "DEMO_STEPS",
     "LINE_DATA",
     "LONG_WORD",
@@ -68,6 +70,9 @@ STEPS, LR = 60, 0.1
 SHOWN_STEPS = (0, 5, 20, 60)
 #: The steps the demo has a frame for (at most :data:`~lossutils.figures.player.MAX_FRAMES`).
 DEMO_STEPS = (0, 1, 2, 3, 4, 5, 7, 10, 15, 20, 30, 40, 50, 60)
+#: The learning rates of the demo's live slider: from a crawl to past the rate at which
+#: the fit blows up (lab exercise 1.2), on a log scale.
+DEMO_RATES = Range(0.01, 1.1, 0.01, log=True)
 
 
 def true_line(x: Tensor) -> Tensor:
@@ -512,38 +517,70 @@ def fit_progress_demo(
     x: Tensor,
     y: Tensor,
     grid: Tensor,
-    predictions: Sequence[Tensor],
-    costs: Sequence[float],
     *,
+    fit: Callable[..., tuple],
+    lr: float = LR,
+    fit_steps: int = STEPS,
     steps: Sequence[int] = DEMO_STEPS,
+    rates: Range = DEMO_RATES,
     truth: Tensor | None = None,
     best: Tensor | None = None,
     floor: float | None = None,
-) -> FramePlayer:
-    """A slider over the training steps the lab recorded: the fit and the cost at each.
+) -> LiveDemo:
+    """A slider over the training steps, and in a kernel one for the learning rate.
 
-    One frame (:func:`fit_step_figure`) for each of ``steps``; the arguments are those
-    of :func:`fit_step_figure`. The slider starts at step 0, the blank page.
+    ``fit`` is the lab's loop: ``fit(x, y, steps=fit_steps, lr=rate, grid=grid)``
+    returns ``(w, b, costs, predictions)``, the cost and the line on ``grid`` after
+    each step from 0 to ``fit_steps``. Each picture (:func:`fit_step_figure`) is drawn
+    from a run of ``fit``, one run per learning rate (kept while the demo lives).
+
+    The frames, for the website, are those of ``steps`` at the learning rate ``lr``.
+    In a kernel the step slider takes every step, and a second slider sets the
+    learning rate over ``rates``: each new rate runs ``fit`` again. The other arguments
+    are those of :func:`fit_step_figure`. The slider starts at step 0, the blank page.
 
     Examples
     --------
+    >>> def fit(x, y, *, steps, lr, grid):  # a stand-in for the lab's loop
+    ...     costs = [1.0 / (1 + lr * k) for k in range(steps + 1)]
+    ...     return None, None, costs, [lr * k * grid for k in range(steps + 1)]
     >>> demo = fit_progress_demo(torch.tensor([0.5]), torch.tensor([1.0]),
-    ...                          torch.tensor([0.0, 1.0]), [torch.zeros(2), torch.ones(2)],
-    ...                          [1.0, 0.5], steps=[0, 1])
+    ...                          torch.tensor([0.0, 1.0]), fit=fit, fit_steps=2,
+    ...                          steps=[0, 2])
     >>> demo
-    <demo: 2 frames; sliders: training step (2 values, 0 to 1)>
+    <live demo: training step = 0, learning rate = 0.1; fallback <demo: 2 frames; \
+sliders: training step (2 values, 0 to 2)>>
+    >>> demo.set(step=1, lr=0.5)
+    >>> demo.figure.axes[0].get_title()
+    'step 1: $J$ = 0.6667'
     """
+    if isinstance(fit_steps, bool) or not isinstance(fit_steps, int) or fit_steps < 1:
+        raise ValueError(f"fit_steps must be a positive int, got {fit_steps!r}")
+    runs: dict[float, tuple[list, list]] = {}
+
+    def run(rate: float) -> tuple[list, list]:
+        """The costs and lines of ``fit`` at this learning rate, run once."""
+        if rate not in runs:
+            _, _, costs, predictions = fit(x, y, steps=fit_steps, lr=rate, grid=grid)
+            runs[rate] = (list(costs), list(predictions))
+        return runs[rate]
+
+    costs, predictions = run(float(lr))
     history = _History(x, y, grid, predictions, costs, truth, best)
+    if len(costs) != fit_steps + 1:
+        raise ValueError(f"fit ran {len(costs) - 1} steps; it was asked for {fit_steps}")
     frame_steps = [history.check_step(step) for step in steps]
 
-    def draw(step: int) -> Figure:
+    def draw(step: int, lr: float) -> Figure:
+        costs, predictions = run(float(lr))
         return fit_step_figure(x, y, grid, predictions, costs, step, truth=truth,
                                best=best, floor=floor)
 
-    return frame_player(
+    return live_demo(
         draw,
         description="The line fitted by gradient descent and its cost",
-        labels={"step": "training step"},
-        start={"step": frame_steps[0]},
-        step=frame_steps,
+        labels={"step": "training step", "lr": "learning rate"},
+        ranges={"step": Range(0, fit_steps, 1), "lr": rates},
+        frames={"step": frame_steps},
+        start={"step": frame_steps[0], "lr": float(lr)},
     )

@@ -3,7 +3,7 @@ r"""Chapter 2, underfitting and overfitting: polynomial fits of growing degree.
 The figures and the demo of chapter "Underfitting and overfitting"
 (``chapters/02-underfitting-and-overfitting.md``) and its lab. The lab fits the
 polynomials, sweeps the degree and counts what a polynomial costs; these functions only
-draw what it computed. A polynomial is given by its coefficients
+draw what it computed (the demo calls the lab's sweep). A polynomial is given by its coefficients
 :math:`c_0, c_1, \dots, c_d`, lowest power first, as the lab's least-squares fit returns
 them: :math:`f(x) = \sum_{k=0}^d c_k x^k`.
 
@@ -13,8 +13,8 @@ them: :math:`f(x) = \sum_{k=0}^d c_k x^k`.
 :func:`u_curve_figure`     training and validation error against the degree, the
                            degree the validation error chooses, its test error and
                            the floor the noise sets
-:func:`degree_demo`        a degree slider over the fits the lab computed, measured on
-                           the validation points
+:func:`degree_demo`        a degree slider over the fits of the lab's sweep, measured
+                           on the validation points; live, a training point to move
 :func:`complexity_figure`  :math:`y_1 = 3x^2 + 2` beside
                            :math:`y_2 = 3x^7 + 7x^6 + 6x^2 + 4x + 18`
 =========================  ==========================================================
@@ -33,7 +33,7 @@ from numpy.polynomial import Polynomial
 from torch import Tensor
 
 from ..display import fmt
-from .player import FramePlayer, frame_player
+from .live import LiveDemo, Range, live_demo
 from .style import COLORS, label_axes, subplots
 
 __all__ = ["complexity_figure", "degree_demo", "three_fits_figure", "u_curve_figure"]
@@ -45,6 +45,8 @@ StationaryPoint = tuple[float, float, str]
 #: Where the inputs of the chapter's data lie, and the ticks that fit a half-width panel.
 X_WINDOW = (-1.0, 1.0)
 X_TICKS = (-1.0, -0.5, 0.0, 0.5, 1.0)
+#: How far the degree demo's live slider moves one training point, up or down.
+DEMO_SHIFTS = Range(-1.0, 1.0, 0.01)
 
 
 # --------------------------------------------------------------------------------------
@@ -342,73 +344,129 @@ def _as_degree(value: object) -> int:
 # Demo: a degree slider over the fits the lab computed
 # --------------------------------------------------------------------------------------
 
+Sweep = Callable[..., tuple]
+
+
+def _shifted(y: ArrayLike, index: int, shift: float) -> ArrayLike:
+    """``y`` with its entry ``index`` moved by ``shift``, of the same kind (a tensor stays
+    on its device)."""
+    if isinstance(y, Tensor):
+        moved = y.detach().clone()
+    else:
+        moved = np.array(y, dtype=np.float64)
+    moved[index] = moved[index] + shift
+    return moved
+
+
 def degree_demo(
     x: ArrayLike,
     y: ArrayLike,
     x_val: ArrayLike,
     y_val: ArrayLike,
     *,
+    sweep: Sweep,
     degrees: Sequence[int],
-    coefficients: Sequence[ArrayLike],
-    train_errors: ArrayLike,
-    validation_errors: ArrayLike,
     truth: TrueFunction | None = None,
     noise_variance: float | None = None,
-) -> FramePlayer:
+    moved: int | None = None,
+    shifts: Range = DEMO_SHIFTS,
+) -> LiveDemo:
     """A degree slider: the fit of that degree, and where it sits on the U-curve.
 
-    Draws one frame per degree from what the lab computed: ``coefficients[k]`` is the
-    fit of degree ``degrees[k]`` (lowest power first), ``train_errors[k]`` and
-    ``validation_errors[k]`` its errors on the training points and on the validation
-    points ``(x_val, y_val)``. The demo is where a degree is chosen, so the test points
+    ``sweep`` is the lab's ``degree_sweep``: ``sweep(x, y, x_val, y_val, degrees)``
+    fits each degree to ``(x, y)`` and returns ``(fits, train_errors,
+    validation_errors)``, the coefficients of each fit (lowest power first) and its
+    errors on the training points and on the validation points. The demo calls it for
+    every degree from the lowest to the highest of ``degrees``, and draws one frame
+    per degree of ``degrees``. The demo is where a degree is chosen, so the test points
     stay out of it. Every frame has the same axes, so the eye compares the fits, not
     the scales.
 
+    In a kernel a second slider moves one training point (``moved``, by default the one
+    nearest x = 0) up or down by up to ``shifts``, and each new position runs ``sweep``
+    again: the high degrees follow the point, the low ones hardly move. The frames, for
+    the website, leave the point where it is; the live picture circles it once moved.
+
     Examples
     --------
+    >>> def sweep(x, y, x_val, y_val, degrees):  # a stand-in for the lab's sweep
+    ...     fits = [np.polynomial.polynomial.polyfit(x, y, d) for d in degrees]
+    ...     def error(c, u, v):
+    ...         return np.mean((np.asarray(v) - np.polynomial.polynomial.polyval(u, c)) ** 2)
+    ...     return (fits, [error(c, x, y) for c in fits],
+    ...             [error(c, x_val, y_val) for c in fits])
     >>> x = np.linspace(-1, 1, 4)
-    >>> demo = degree_demo(x, x**2, [0.5], [0.25], degrees=[0, 2],
-    ...                    coefficients=[[0.5], [0.0, 0.0, 1.0]],
-    ...                    train_errors=[0.1, 0.0], validation_errors=[0.07, 0.01])
-    >>> demo
+    >>> demo = degree_demo(x, x**2, [0.5], [0.25], sweep=sweep, degrees=[0, 2])
+    >>> demo.player
     <demo: 2 frames; sliders: degree (2 values, 0 to 2)>
+    >>> demo.set(degree=1)
+    >>> demo.figure.axes[0].get_title().splitlines()[0]
+    'degree 1'
     """
-    x, y = _points(x, y)
-    x_val, y_val = _points(x_val, y_val, ("x_val", "y_val"))
+    x_drawn, y_drawn = _points(x, y)
+    x_val_drawn, y_val_drawn = _points(x_val, y_val, ("x_val", "y_val"))
     degrees = [_as_degree(d) for d in degrees]
-    _same_length("coefficients", coefficients, len(degrees), "degree")
-    polynomials = [_polynomial(f"coefficients[{k}]", c) for k, c in enumerate(coefficients)]
-    for degree, polynomial in zip(degrees, polynomials, strict=True):
-        if _degree(polynomial) != degree:
-            raise ValueError(f"the coefficients given for degree {degree} are of degree "
-                             f"{_degree(polynomial)} ({polynomial.coef.size} coefficients)")
-    train = _vector("train_errors", train_errors)
-    validation = _vector("validation_errors", validation_errors)
-    _same_length("train_errors", train, len(degrees), "degree")
-    _same_length("validation_errors", validation, len(degrees), "degree")
-    ylim = _limits(y, y_val, pad=0.15)
+    if len(degrees) < 2:
+        raise ValueError(f"the demo needs at least two degrees, got {degrees}")
+    swept_degrees = list(range(min(degrees), max(degrees) + 1))
+    if moved is None:
+        moved = int(np.argmin(np.abs(x_drawn)))
+    if not 0 <= moved < len(x_drawn):
+        raise ValueError(f"moved must index a training point (0 to {len(x_drawn) - 1}), "
+                         f"got {moved}")
+    runs: dict[float, tuple] = {}
 
-    def draw(degree: int) -> Figure:
-        k = degrees.index(degree)
+    def run(shift: float) -> tuple:
+        """The sweep with the moved point shifted by ``shift``, run once per shift."""
+        if shift not in runs:
+            y_here = y if shift == 0 else _shifted(y, moved, shift)
+            fits, train, validation = sweep(x, y_here, x_val, y_val, swept_degrees)
+            _same_length("the sweep's fits", fits, len(swept_degrees), "degree")
+            polynomials = [_polynomial(f"fits[{k}]", c) for k, c in enumerate(fits)]
+            for degree, polynomial in zip(swept_degrees, polynomials, strict=True):
+                if _degree(polynomial) != degree:
+                    raise ValueError(
+                        f"the sweep's fit of degree {degree} is of degree "
+                        f"{_degree(polynomial)} ({polynomial.coef.size} coefficients)")
+            train = _vector("the sweep's training errors", train)
+            validation = _vector("the sweep's validation errors", validation)
+            _same_length("the sweep's training errors", train, len(swept_degrees), "degree")
+            _same_length("the sweep's validation errors", validation, len(swept_degrees),
+                         "degree")
+            runs[shift] = (polynomials, train, validation, _vector("y", y_here))
+        return runs[shift]
+
+    run(0.0)
+    ylim = _limits(y_drawn, y_val_drawn, pad=0.15)
+
+    def draw(degree: int, shift: float) -> Figure:
+        polynomials, train, validation, y_here = run(float(shift))
+        k = swept_degrees.index(degree)
         fig, (left, right) = subplots(1, 2, height=3.9)
-        _draw_fit(left, x, y, polynomials[k], color=COLORS["model"], truth=truth,
-                  ylim=ylim, x_val=x_val, y_val=y_val)
+        _draw_fit(left, x_drawn, y_here, polynomials[k], color=COLORS["model"],
+                  truth=truth, ylim=ylim, x_val=x_val_drawn, y_val=y_val_drawn)
+        if shift != 0:  # the moved point, circled (no legend entry: the layout stays)
+            left.scatter([x_drawn[moved]], [y_here[moved]], s=110, facecolors="none",
+                         edgecolors=COLORS["highlight"], linewidths=2, zorder=4)
         label_axes(left, title=f"degree {degree}\ntrain {fmt(train[k])}, "
                    f"validation {fmt(validation[k])}", xlabel="$x$", ylabel="$y$",
                    legend=False)
-        u_curve_figure(degrees, train, validation, noise_variance=noise_variance,
+        u_curve_figure(swept_degrees, train, validation, noise_variance=noise_variance,
                        marked_degree=degree, ax=right)
         right.set_title("Where it sits")
         _legend_below(fig, [left, right])
         plt.close(fig)
         return fig
 
-    return frame_player(
+    return live_demo(
         draw,
         description="The polynomial fit of the chosen degree over the training and "
         "validation points, and its training and validation errors on the U-curve",
-        start={"degree": 1 if 1 in degrees else degrees[0]},
-        degree=degrees,
+        labels={"degree": "degree",
+                "shift": f"move the training point at x = {x_drawn[moved]:.2f} by"},
+        ranges={"degree": Range(min(degrees), max(degrees), 1), "shift": shifts},
+        frames={"degree": degrees},
+        start={"degree": 1 if 1 in degrees else degrees[0], "shift": 0.0},
     )
 
 

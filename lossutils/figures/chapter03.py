@@ -17,7 +17,7 @@ itself; the functions here only draw what they are given:
 :func:`cost_contour_figure`        the cost grid as contours, its minimum and named lines
 :func:`line_on_bowl_figure`        one line beside its place on the bowl
 :func:`line_fit_demo`              that figure for a grid of slopes and intercepts,
-                                   with a slider for each
+                                   with a slider for each; live, the lab's cost
 =================================  ===================================================
 
 Everything is drawn in float64 on the CPU, whatever device the data are on.
@@ -25,7 +25,7 @@ Everything is drawn in float64 on the CPU, whatever device the data are on.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -35,7 +35,7 @@ from matplotlib.figure import Figure
 from torch import Tensor
 
 from ..display import fmt
-from .player import FramePlayer, frame_player
+from .live import LiveDemo, Range, live_demo
 from .style import COLORS, label_axes, subplots
 
 __all__ = [
@@ -359,13 +359,16 @@ class _LineOnBowl:
         self.figure.set_layout_engine("none")
         plt.close(self.figure)
 
-    def show(self, slope: float, intercept: float) -> Figure:
+    def show(self, slope: float, intercept: float, cost: float | None = None) -> Figure:
+        """Move the figure to the line ``(slope, intercept)``; ``cost`` is its cost for the
+        title (default: the mean squared residual, computed here)."""
         prediction = slope * self.x + intercept
         self.line.set_ydata(slope * self.ends + intercept)
         for residual, yi, pi in zip(self.residuals, self.y, prediction, strict=True):
             residual.set_ydata([yi, pi])
         self.point.set_data([slope], [intercept])
-        cost = _mean_squared_residual(self.x, self.y, slope, intercept)
+        if cost is None:
+            cost = _mean_squared_residual(self.x, self.y, slope, intercept)
         # Plain text, not mathtext: parsing a new formula for every frame would double
         # the time a demo takes to draw.
         self.left.set_title(f"w = {fmt(slope, 2)}, b = {fmt(intercept, 2)}: J = {fmt(cost)}")
@@ -401,10 +404,11 @@ def line_on_bowl_figure(
 
 
 def line_fit_demo(
-    x: ArrayLike, y: ArrayLike, *, slopes: ArrayLike, intercepts: ArrayLike,
-    costs: ArrayLike, best: Line, demo_slopes: Sequence[float],
-    demo_intercepts: Sequence[float], start: Line | None = None,
-) -> FramePlayer:
+    x: ArrayLike, y: ArrayLike, *, cost: Callable[[Tensor, Tensor], object],
+    slopes: ArrayLike, intercepts: ArrayLike, costs: ArrayLike, best: Line,
+    demo_slopes: Sequence[float], demo_intercepts: Sequence[float], start: Line | None = None,
+    step: float = 0.01,
+) -> LiveDemo:
     """A slider for the slope and one for the intercept: the line and its place on the bowl.
 
     Draws :func:`line_on_bowl_figure` for every pair of ``demo_slopes`` and
@@ -412,15 +416,29 @@ def line_fit_demo(
     over ``slopes`` and ``intercepts``, which must contain them. ``start`` is the line
     shown first (default: the middle values); it must be one of the pairs.
 
+    ``cost`` is the lab's cost: ``cost(y_hat, y)`` of the predictions ``y_hat = w x + b``
+    of a line and the targets, as the tensors ``x`` and ``y`` were given (on their
+    device). It gives the :math:`J` of each picture's title. In a kernel the sliders
+    take any slope and intercept of the grid, in steps of ``step``.
+
     Examples
     --------
     >>> w, b = np.linspace(0, 4, 5), np.linspace(-1, 3, 5)
-    >>> x, y = np.array([0.0, 1.0, 2.0]), np.array([1.0, 3.0, 5.0])
-    >>> costs = ((y - (w[None, :, None] * x + b[:, None, None])) ** 2).mean(axis=-1)
-    >>> line_fit_demo(x, y, slopes=w, intercepts=b, costs=costs, best=(2.0, 1.0),
-    ...               demo_slopes=[1.0, 2.0], demo_intercepts=[0.0, 1.0])
+    >>> x, y = torch.tensor([0.0, 1.0, 2.0]), torch.tensor([1.0, 3.0, 5.0])
+    >>> costs = ((y.numpy() - (w[None, :, None] * x.numpy() + b[:, None, None])) ** 2
+    ...          ).mean(axis=-1)
+    >>> def mse_cost(y_hat, y):
+    ...     return ((y - y_hat) ** 2).mean()
+    >>> demo = line_fit_demo(x, y, cost=mse_cost, slopes=w, intercepts=b, costs=costs,
+    ...                      best=(2.0, 1.0), demo_slopes=[1.0, 2.0],
+    ...                      demo_intercepts=[0.0, 1.0])
+    >>> demo.player
     <demo: 4 frames; sliders: slope w (2 values, 1 to 2), intercept b (2 values, 0 to 1)>
+    >>> demo.set(slope=1.25)
+    >>> demo.figure.axes[0].get_title()
+    'w = 1.25, b = 1.00: J = 0.9375'
     """
+    x_tensor, y_tensor = (torch.as_tensor(v) for v in (x, y))
     x, y = _pair(x, y)
     slopes, intercepts, costs = _surface(slopes, intercepts, costs)
     best = _line("best", best)
@@ -439,8 +457,16 @@ def line_fit_demo(
     if start is not None:
         first = dict(zip(("slope", "intercept"), _line("start", start), strict=True))
     frame = _LineOnBowl(x, y, slopes, intercepts, costs, best)
-    return frame_player(
-        frame.show, description="A line with its residuals and cost, and its point on the "
+
+    def draw(slope: float, intercept: float) -> Figure:
+        value = cost(slope * x_tensor + intercept, y_tensor)  # the lab's cost
+        return frame.show(slope, intercept, float(value))
+
+    return live_demo(
+        draw, description="A line with its residuals and cost, and its point on the "
         "contours of the cost bowl", labels={"slope": "slope w", "intercept": "intercept b"},
-        start=first, slope=values["demo_slopes"], intercept=values["demo_intercepts"],
+        ranges={"slope": Range(float(slopes[0]), float(slopes[-1]), step),
+                "intercept": Range(float(intercepts[0]), float(intercepts[-1]), step)},
+        frames={"slope": values["demo_slopes"], "intercept": values["demo_intercepts"]},
+        start=first,
     )

@@ -15,7 +15,7 @@ module (``_zero_digit_sample``, ``_threshold_sweep``, ``_squared_loss_curves``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -26,7 +26,7 @@ from torch import Tensor
 
 from ..datasets import load_digits
 from ..regression import squared_loss
-from .player import FramePlayer, frame_player
+from .live import LiveDemo, Range, live_demo
 from .style import COLORS, label_axes, subplots
 
 __all__ = [
@@ -42,6 +42,8 @@ __all__ = [
 SWEEP_KEYS = ("zero_one", "squared", "zero_one_grad", "squared_grad")
 #: The keys of the curves of the squared loss with and without the factor 1/2.
 SQUARED_KEYS = ("full", "half", "full_grad", "half_grad")
+#: The temperatures of the threshold demo's frames.
+DEMO_TEMPERATURES = (0.01, 0.05, 0.2)
 
 
 def _numpy(values: Tensor | np.ndarray | Sequence[float], name: str) -> np.ndarray:
@@ -304,7 +306,7 @@ def threshold_demo_figure(
     ax_scores.plot(grid, soft, color=COLORS["squared"], label="soft answer")
     ax_scores.axvline(threshold, color=COLORS["data"], lw=1, ls=":")
     ax_scores.set_ylim(-0.3, 1.3)
-    label_axes(ax_scores, title=f"t = {threshold:.2f}, T = {temperature:g}: "
+    label_axes(ax_scores, title=f"t = {threshold:.2f}, T = {temperature:.3g}: "
                f"{int(wrong.sum())} wrong", xlabel="hole score h", ylabel="label y, answer",
                legend=False)
     _draw_costs(ax_cost, t, cost, threshold, short=True)
@@ -323,27 +325,40 @@ def threshold_demo(
     scores: Tensor,
     labels: Tensor,
     thresholds: Tensor,
-    sweeps: Mapping[float, Mapping[str, Tensor]],
     *,
+    sweep: Callable[..., Mapping[str, Tensor]],
+    temperatures: Sequence[float] = DEMO_TEMPERATURES,
     shown: Sequence[float] = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9),
     start: tuple[float, float] = (0.6, 0.05),
-) -> FramePlayer:
+) -> LiveDemo:
     """Move the threshold and the temperature and watch the answers and both costs.
 
-    ``sweeps`` maps each temperature to the costs of a sweep over ``thresholds`` at that
-    temperature (the lab's ``threshold_sweep``); the temperature slider walks its keys
-    in increasing order, the threshold slider the values ``shown``. Each frame is
-    :func:`threshold_demo_figure`. At most ``player.MAX_FRAMES`` frames in all.
+    ``sweep`` is the lab's ``threshold_sweep``: ``sweep(scores, labels, thresholds,
+    temperature)`` returns both costs and their derivatives at each of ``thresholds``
+    (the keys of :data:`SWEEP_KEYS`). The demo runs it once per temperature it draws.
+    Each frame is :func:`threshold_demo_figure`: the threshold slider walks the values
+    ``shown``, the temperature slider ``temperatures`` in increasing order; at most
+    ``player.MAX_FRAMES`` frames in all. In a kernel the threshold takes any value
+    from 0 to 1, and the temperature any value from 0.005 to 0.5 (a log scale), each
+    new temperature running ``sweep`` again.
     """
-    if not isinstance(sweeps, Mapping) or len(sweeps) < 2:
-        raise ValueError("sweeps must map at least two temperatures to their sweeps")
-    by_temperature = {float(temperature): costs for temperature, costs in sweeps.items()}
+    temperatures = tuple(sorted(float(t) for t in temperatures))
+    if len(temperatures) < 2 or temperatures[0] <= 0:
+        raise ValueError(f"temperatures must hold at least two positive values, got "
+                         f"{temperatures}")
+    runs: dict[float, Mapping[str, Tensor]] = {}
+
+    def run(temperature: float) -> Mapping[str, Tensor]:
+        """The lab's sweep at this temperature, run once."""
+        if temperature not in runs:
+            runs[temperature] = sweep(scores, labels, thresholds, temperature)
+        return runs[temperature]
 
     def draw(threshold: float, temperature: float) -> Figure:
-        return threshold_demo_figure(scores, labels, thresholds, by_temperature[temperature],
+        return threshold_demo_figure(scores, labels, thresholds, run(float(temperature)),
                                      threshold=threshold, temperature=temperature)
 
-    return frame_player(
+    return live_demo(
         draw,
         description=(
             "Left: the hole scores of the zeros and the other digits with the hard and "
@@ -351,9 +366,10 @@ def threshold_demo(
             "squared cost against the threshold"
         ),
         labels={"threshold": "threshold t", "temperature": "temperature T"},
+        ranges={"threshold": Range(0.0, 1.0, 0.01),
+                "temperature": Range(0.005, 0.5, 0.01, log=True)},
+        frames={"threshold": tuple(float(v) for v in shown), "temperature": temperatures},
         start={"threshold": float(start[0]), "temperature": float(start[1])},
-        threshold=tuple(float(v) for v in shown),
-        temperature=tuple(sorted(by_temperature)),
     )
 
 

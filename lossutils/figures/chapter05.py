@@ -15,7 +15,7 @@ the MAE, and iteratively reweighted least squares for Huber's loss.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -24,7 +24,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from torch import Tensor
 
-from .player import FramePlayer, frame_player
+from ..regression import huber_loss, squared_loss
+from .live import LiveDemo, Range, live_demo
 from .style import COLORS, label_axes, subplots
 
 __all__ = [
@@ -235,7 +236,7 @@ def _draw_lines(ax: Axes, x: np.ndarray, y: np.ndarray,
     for name, (slope, intercept) in lines.items():
         label = LOSS_NAMES[name]
         if name == "huber" and delta is not None:
-            label += f" (δ = {delta:g})"
+            label += f" (δ = {delta:.3g})"
         ax.plot(ends, slope * ends + intercept, color=COLORS[name],
                 label=f"{label}, slope {slope:.2f}")
 
@@ -343,9 +344,11 @@ def descent_figure(
 
 def _outlier_frame(x: np.ndarray, y: np.ndarray, height: float, delta: float, index: int,
                    truth: tuple[float, float] | None,
-                   curves: dict[str, np.ndarray]) -> Figure:
+                   curves: dict[str, np.ndarray],
+                   lines: dict[str, tuple[float, float]] | None = None) -> Figure:
     moved_y = _moved(y, index, height)
-    lines = _best_lines(x, moved_y, delta)
+    if lines is None:
+        lines = _best_lines(x, moved_y, delta)
     fig, (ax_fit, ax_slope) = subplots(1, 2, height=3.5)
     _draw_lines(ax_fit, x, moved_y, lines, truth, moved=index, delta=delta)
     ax_fit.set_ylim(-12.0, 27.0)
@@ -392,36 +395,121 @@ def outlier_figure(
     return _outlier_frame(x, y, float(height), delta, index, truth, curves)
 
 
+def _squared(residual: Tensor) -> Tensor:
+    """The squared loss of each residual (the reference, when a lab passes none)."""
+    return squared_loss(residual, torch.zeros_like(residual))
+
+
+def _huber(residual: Tensor, delta: float = 1.0) -> Tensor:
+    """Huber's loss of each residual (the reference, when a lab passes none)."""
+    return huber_loss(residual, torch.zeros_like(residual), reduction="none", delta=delta)
+
+
+def _exact_mae_line(x: Tensor, y: Tensor) -> tuple[float, float]:
+    return _least_absolute_line(_vector("x", x), _vector("y", y))
+
+
+#: The losses the demo minimises when a lab passes none: the references.
+REFERENCE_LOSSES = {"mse": _squared, "huber": _huber}
+
+
+def _minimising_lines(x: Tensor, ys: Tensor, loss: Callable[[Tensor], Tensor]) -> np.ndarray:
+    """For each row of ``ys``, the line ``(w, b)`` that minimises ``mean(loss(residual))``.
+
+    L-BFGS in float64 from the least-squares line of each row; the rows are independent,
+    so one run minimises their sum. For a smooth convex loss (the squared loss, Huber's)
+    it stops where the gradient is below 1e-12: the minimum, to about as many digits.
+    """
+    design = torch.stack([x, torch.ones_like(x)], dim=1)
+    start = torch.linalg.lstsq(design, ys.T).solution.T  # (rows, 2)
+    line = start.clone().requires_grad_(True)
+    optimiser = torch.optim.LBFGS([line], lr=1.0, max_iter=500, tolerance_grad=1e-12,
+                                  tolerance_change=1e-15, history_size=20,
+                                  line_search_fn="strong_wolfe")
+
+    def closure() -> Tensor:
+        optimiser.zero_grad()
+        residual = ys - (line[:, :1] * x + line[:, 1:])
+        cost = loss(residual).mean(dim=1).sum()
+        cost.backward()
+        return cost
+
+    optimiser.step(closure)
+    return line.detach().numpy()
+
+
 def outlier_demo(
-    x: object, y: object, *, heights: Sequence[float] = DEMO_HEIGHTS,
-    deltas: Sequence[float] = DEMO_DELTAS, index: int = -1,
-    truth: tuple[float, float] | None = (2.0, 1.0),
-) -> FramePlayer:
+    x: object, y: object, *, losses: Mapping[str, Callable[..., Tensor]] | None = None,
+    mae_line: Callable[[Tensor, Tensor], tuple[float, float]] | None = None,
+    heights: Sequence[float] = DEMO_HEIGHTS, deltas: Sequence[float] = DEMO_DELTAS,
+    index: int = -1, truth: tuple[float, float] | None = (2.0, 1.0),
+) -> LiveDemo:
     """Move one point up and down, change Huber's delta, and watch the three lines.
 
-    A :func:`~lossutils.figures.player.frame_player` with two sliders, the height of
-    the moved point (``heights``) and Huber's ``deltas``; each frame is
-    :func:`outlier_figure`. It starts at the height nearest the point's own and at
-    delta = 1 when that is one of ``deltas``. Introduced in chapter 5.
+    Two sliders, the height of the moved point (``heights``) and Huber's ``deltas``;
+    each frame is drawn as :func:`outlier_figure` draws. It starts at the height
+    nearest the point's own and at delta = 1 when that is one of ``deltas``.
+
+    The lines are those of the lab's code. ``losses`` maps ``"mse"`` and ``"huber"`` to
+    the lab's losses of the residuals (``loss(r)``, ``loss(r, delta=delta)``): the MSE
+    and Huber lines are the lines that minimise their mean (L-BFGS in float64, both
+    being smooth and convex). ``mae_line(x, y)`` is the lab's exact MAE line (the best
+    line through two points); gradient steps cannot settle on the MAE's corner. Without
+    them the demo uses the references (:func:`lossutils.squared_loss`,
+    :func:`lossutils.huber_loss`, and a search over pairs of points).
+
+    In a kernel the point moves to any height from -10 to 25 and delta takes any value
+    from 0.2 to 10 (a log scale). A move of the point minimises the losses for that
+    height; a new delta minimises Huber's for every height of the right panel's curve
+    too (one batched L-BFGS run). Introduced in chapter 5.
     """
-    x, y = _points(x, y)
-    index = _moved_index(x, index)
+    x_np, y_np = _points(x, y)
+    index = _moved_index(x_np, index)
     heights = tuple(float(h) for h in _vector("heights", heights))
     deltas = tuple(_delta(float(d)) for d in _vector("deltas", deltas))
-    curves = {delta: _slope_curves(x, y, index, delta, CURVE_HEIGHTS) for delta in deltas}
-    def draw(height: float, delta: float) -> Figure:
-        return _outlier_frame(x, y, height, delta, index, truth, curves[delta])
+    losses = dict(REFERENCE_LOSSES if losses is None else losses)
+    missing = sorted({"mse", "huber"} - set(losses))
+    if missing:
+        raise ValueError(f"losses must hold the losses 'mse' and 'huber', lacks {missing}")
+    mae_line = _exact_mae_line if mae_line is None else mae_line
+    x64 = torch.as_tensor(x_np)
 
-    nearest = min(heights, key=lambda h: abs(h - y[index]))
+    def lines_at(moved_heights: Sequence[float], delta: float) -> dict[str, np.ndarray]:
+        """The best line under each loss for each height of the moved point, (H, 2)."""
+        ys = torch.as_tensor(y_np).repeat(len(moved_heights), 1)
+        ys[:, index] = torch.as_tensor(moved_heights, dtype=torch.float64)
+        lines = {"mse": _minimising_lines(x64, ys, losses["mse"]),
+                 "huber": _minimising_lines(
+                     x64, ys, lambda r: losses["huber"](r, delta=delta))}
+        lines["mae"] = np.array([[float(v) for v in mae_line(x64, row)] for row in ys])
+        return {name: lines[name] for name in LOSS_NAMES}
+
+    curves: dict[float, dict[str, np.ndarray]] = {}
+
+    def curves_at(delta: float) -> dict[str, np.ndarray]:
+        """The right panel's slopes at every height of :data:`CURVE_HEIGHTS`."""
+        if delta not in curves:
+            lines = lines_at(CURVE_HEIGHTS, delta)
+            curves[delta] = {name: line[:, 0] for name, line in lines.items()}
+        return curves[delta]
+
+    def draw(height: float, delta: float) -> Figure:
+        lines = {name: (float(line[0, 0]), float(line[0, 1]))
+                 for name, line in lines_at([height], delta).items()}
+        return _outlier_frame(x_np, y_np, height, delta, index, truth, curves_at(delta),
+                              lines)
+
+    nearest = min(heights, key=lambda h: abs(h - y_np[index]))
     start = {"height": nearest} | ({"delta": 1.0} if 1.0 in deltas else {})
-    return frame_player(
+    return live_demo(
         draw,
         description=("Left: the data with one point moved, the true line and the best "
                      "line under MSE, MAE and Huber. Right: the best slope under each "
                      "loss as that point moves"),
         labels={"height": "y of the moved point", "delta": "Huber's δ"},
+        ranges={"height": Range(CURVE_HEIGHTS[0], CURVE_HEIGHTS[-1], 0.1),
+                "delta": Range(0.2, 10.0, 0.01, log=True)},
+        frames={"height": heights, "delta": deltas},
         start=start,
         shared_layout=True,  # the frames share their axes: one layout for all
-        height=heights,
-        delta=deltas,
     )

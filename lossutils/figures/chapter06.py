@@ -5,13 +5,14 @@ die), the loss :math:`-\log q_y` of one labelled example, the cross-entropy
 :math:`H(p, q)` of a prediction :math:`q` against the truth :math:`p` and the gap
 between the two, the KL divergence. It ends on binary cross-entropy, where float32
 probabilities saturate and logits do not. Each figure function takes what the chapter
-or its lab computed and draws it; the demo computes its frames with the reference
-(:func:`lossutils.entropy`, :func:`lossutils.cross_entropy`).
+or its lab computed and draws it; the demo computes its pictures with the lab's
+``cross_entropy`` and ``entropy`` (by default the references, :func:`lossutils.entropy`
+and :func:`lossutils.cross_entropy`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -20,8 +21,8 @@ from matplotlib.figure import Figure
 from torch import Tensor
 
 from ..classification import cross_entropy
-from ..information import entropy
-from .player import FramePlayer, frame_player
+from ..information import entropy as reference_entropy
+from .live import LiveDemo, Range, live_demo
 from .style import COLORS, label_axes, subplots
 
 __all__ = [
@@ -161,18 +162,34 @@ def _cross_entropy_of(p: Tensor, q: Tensor) -> Tensor:
     return cross_entropy(q.log(), targets, reduction="none")
 
 
-def cross_entropy_frame(p: Tensor, share_first: float, share_second: float) -> Figure:
+def _reference_cross_entropy(p: Tensor, q: Tensor) -> Tensor:
+    """H(p, q) along the last dimension of ``q``, by the reference."""
+    return _cross_entropy_of(p, q.reshape(-1, q.shape[-1])).reshape(q.shape[:-1])
+
+
+def cross_entropy_frame(
+    p: Tensor, share_first: float, share_second: float, *,
+    cross_entropy: Callable[[Tensor, Tensor], Tensor] | None = None,
+    entropy: Callable[[Tensor], Tensor] | None = None,
+) -> Figure:
     r"""One frame of the demo: the truth :math:`p`, a prediction :math:`q`, and the gap.
 
     :math:`q` = :func:`split_three` ``(share_first, share_second)``. Left: :math:`p` and
     :math:`q` as bars. Right: :math:`H(p, q)` as class 0's share moves with the split
     of the rest held, the entropy :math:`H(p)` below it, and the KL divergence as the
     gap between them at the current :math:`q`.
+
+    ``cross_entropy(p, q)`` (along the last dimension of ``q``, in nats) and
+    ``entropy(p)`` compute them: the lab passes its own, float64 tensors on the CPU
+    go in; by default the references (:func:`lossutils.cross_entropy` on ``log q``,
+    :func:`lossutils.entropy`).
     """
+    cross_entropy = _reference_cross_entropy if cross_entropy is None else cross_entropy
+    entropy = reference_entropy if entropy is None else entropy
     p = _check_distribution(p)
     q = split_three(share_first, share_second)
     h_p = float(entropy(p))
-    h_pq = float(_cross_entropy_of(p, q[None])[0])
+    h_pq = float(cross_entropy(p, q))
     kl = h_pq - h_p
 
     fig, (left, right) = subplots(1, 2, height=3.4)
@@ -188,7 +205,7 @@ def cross_entropy_frame(p: Tensor, share_first: float, share_second: float) -> F
     shares = torch.linspace(0.02, 0.98, 97, dtype=torch.float64)
     rest = 1.0 - shares
     path = torch.stack([shares, rest * share_second, rest * (1.0 - share_second)], dim=1)
-    curve = _cross_entropy_of(p, path).numpy()
+    curve = _numbers("H(p, q) along the path", cross_entropy(p, path))
     right.plot(shares.numpy(), curve, color=COLORS["cross_entropy"], label="H(p, q)")
     right.axhline(h_p, color=COLORS["truth"], linestyle="--", label="H(p)")
     right.vlines(share_first, h_p, h_pq, color=COLORS["highlight"], linewidth=3,
@@ -206,24 +223,36 @@ def cross_entropy_demo(
     p: Tensor,
     first_shares: Sequence[float] = (0.15, 0.3, 0.45, 0.6, 0.75, 0.9),
     second_shares: Sequence[float] = (0.25, 0.5, 0.75),
-) -> FramePlayer:
+    *,
+    cross_entropy: Callable[[Tensor, Tensor], Tensor] | None = None,
+    entropy: Callable[[Tensor], Tensor] | None = None,
+) -> LiveDemo:
     r"""The lab's demo: move the prediction :math:`q` and watch :math:`H(p, q)` and KL.
 
     One slider sets :math:`q`'s probability of class 0, the other how the rest is split
     between classes 1 and 2 (see :func:`split_three`). Where :math:`q = p` the KL
-    divergence is 0 and the cross-entropy equals the entropy.
+    divergence is 0 and the cross-entropy equals the entropy. Each picture is
+    :func:`cross_entropy_frame`, computed with the lab's ``cross_entropy`` and
+    ``entropy``. The frames are at ``first_shares`` and ``second_shares``; in a kernel
+    each slider takes any share from 0.02 to 0.98.
     """
     p = _check_distribution(p)
-    return frame_player(
-        lambda share_first, share_second: cross_entropy_frame(p, share_first, share_second),
+
+    def draw(share_first: float, share_second: float) -> Figure:
+        return cross_entropy_frame(p, share_first, share_second,
+                                   cross_entropy=cross_entropy, entropy=entropy)
+
+    return live_demo(
+        draw,
         description=("Bars of a true distribution p and a prediction q over three "
                      "classes, and the cross-entropy H(p, q) with the entropy H(p) "
                      "below it, the gap between them being the KL divergence"),
         labels={"share_first": "q of class 0", "share_second": "class 1's share of the rest"},
+        ranges={"share_first": Range(0.02, 0.98, 0.01),
+                "share_second": Range(0.02, 0.98, 0.01)},
+        frames={"share_first": first_shares, "share_second": second_shares},
         start={"share_first": first_shares[1], "share_second": second_shares[1]},
         shared_layout=True,
-        share_first=first_shares,
-        share_second=second_shares,
     )
 
 

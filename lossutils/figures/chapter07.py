@@ -5,14 +5,15 @@ trains on the cross-entropy of :math:`q` and shows what goes wrong in practice: 
 softmax applied twice, an imbalanced data set, labels that are too sure of themselves.
 It ends with the temperature :math:`T` of :math:`\operatorname{softmax}(z / T)`. Each
 figure function takes what the chapter or its lab computed (logits, training curves,
-recalls) and draws it; the temperature demo computes its frames with the reference
-(:func:`lossutils.softmax`, :func:`lossutils.entropy`).
+recalls) and draws it; the temperature demo computes its pictures with the lab's
+softmax (by default the reference, :func:`lossutils.softmax`) and
+:func:`lossutils.entropy`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -21,8 +22,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from torch import Tensor
 
-from ..information import entropy, softmax
-from .player import FramePlayer, frame_player
+from ..information import entropy
+from ..information import softmax as reference_softmax
+from .live import LiveDemo, Range, live_demo
 from .style import COLORS, label_axes, subplots
 
 __all__ = [
@@ -36,6 +38,8 @@ __all__ = [
 ]
 
 _LINE_COLOURS = (COLORS["model"], COLORS["mae"], COLORS["huber"], COLORS["truth"])
+#: The temperatures of the entropy curves, 0.05 to 50 on a log scale.
+_TEMPERATURE_GRID = np.geomspace(0.05, 50, 121)
 
 
 def _numbers(name: str, values: object) -> np.ndarray:
@@ -187,9 +191,11 @@ def label_smoothing_figure(
     return fig
 
 
-def _temperature_curve(z: Tensor, temperatures: np.ndarray) -> np.ndarray:
+def _temperature_curve(z: Tensor, temperatures: np.ndarray,
+                       softmax: Callable[[Tensor], Tensor] | None = None) -> np.ndarray:
     scaled = z[None, :] / torch.as_tensor(temperatures, dtype=torch.float64)[:, None]
-    return entropy(softmax(scaled, dim=-1)).numpy()
+    q = reference_softmax(scaled, dim=-1) if softmax is None else softmax(scaled)
+    return _numbers("the entropy curve", entropy(q))
 
 
 def _check_logits(logits: Sequence[float] | Tensor) -> Tensor:
@@ -206,28 +212,38 @@ def _check_temperatures(temperatures: Sequence[float]) -> np.ndarray:
     return values
 
 
-def temperature_frame(logits: Sequence[float] | Tensor, temperature: float) -> Figure:
+def temperature_frame(
+    logits: Sequence[float] | Tensor, temperature: float, *,
+    softmax: Callable[[Tensor], Tensor] | None = None, curve: np.ndarray | None = None,
+) -> Figure:
     r"""Left: :math:`\operatorname{softmax}(z / T)` at one temperature. Right: its entropy.
 
     The right panel draws the entropy of :math:`\operatorname{softmax}(z / T)` for
     :math:`T` from 0.05 to 50 (log scale), the current :math:`T` marked, and the
     largest possible entropy :math:`\log C`, reached as :math:`T \to \infty`.
+    ``softmax(z)`` (along the last dimension) is the lab's, float64 tensors on the CPU
+    going in; by default the reference, :func:`lossutils.softmax`. ``curve``, the
+    entropy at each temperature of the panel's grid, is computed when not given.
     """
     z = _check_logits(logits)
     (temperature,) = _check_temperatures([temperature])
-    q = softmax(z / temperature, dim=-1).numpy()
+    if softmax is None:
+        q = reference_softmax(z / temperature, dim=-1).numpy()
+    else:
+        q = _numbers("softmax(z / T)", softmax(z / temperature))
     classes = np.arange(len(z))  # counted from 0, as in PyTorch
     fig, (left, right) = subplots(1, 2, height=3.4)
     left.bar(classes, q, color=COLORS["model"])
     left.axhline(1 / len(z), color=COLORS["data"], linestyle=":")
     left.set_xticks(classes)
     left.set_ylim(0, 1.0)
-    label_axes(left, title=f"softmax(z / T) at T = {temperature:g}", xlabel="class",
+    label_axes(left, title=f"softmax(z / T) at T = {temperature:.3g}", xlabel="class",
                ylabel="probability")
 
-    grid = np.geomspace(0.05, 50, 121)
-    right.plot(grid, _temperature_curve(z, grid), color=COLORS["data"],
-               label="entropy of softmax(z / T)")
+    grid = _TEMPERATURE_GRID
+    if curve is None:
+        curve = _temperature_curve(z, grid, softmax)
+    right.plot(grid, curve, color=COLORS["data"], label="entropy of softmax(z / T)")
     right.axhline(math.log(len(z)), color=COLORS["data"], linestyle=":",
                   label=f"log {len(z)}: uniform")
     h = float(entropy(torch.as_tensor(q)))
@@ -252,11 +268,11 @@ def temperature_figure(logits: Sequence[float] | Tensor,
     classes = np.arange(len(z))  # counted from 0, as in PyTorch
     fig, (left, right) = subplots(1, 2, height=3.4)
     width = 0.8 / len(shown)
-    grid = np.geomspace(0.05, 50, 121)
+    grid = _TEMPERATURE_GRID
     right.plot(grid, _temperature_curve(z, grid), color=COLORS["data"])
     right.axhline(math.log(len(z)), color=COLORS["data"], linestyle=":")
     for k, temperature in enumerate(shown):
-        q = softmax(z / temperature, dim=-1)
+        q = reference_softmax(z / temperature, dim=-1)
         colour = _LINE_COLOURS[k % len(_LINE_COLOURS)]
         left.bar(classes + (k - (len(shown) - 1) / 2) * width, q.numpy(), width=width,
                  color=colour, label=f"T = {temperature:g}")
@@ -279,18 +295,32 @@ def temperature_demo(
     logits: Sequence[float] | Tensor,
     temperatures: Sequence[float] = (0.1, 0.2, 0.3, 0.5, 0.7, 1.0, 1.5, 2.0, 3.0, 5.0,
                                      10.0, 20.0),
-) -> FramePlayer:
-    """The lab's demo: one slider for the temperature of a softmax over ``logits``."""
+    *,
+    softmax: Callable[[Tensor], Tensor] | None = None,
+) -> LiveDemo:
+    """The lab's demo: one slider for the temperature of a softmax over ``logits``.
+
+    Each picture is :func:`temperature_frame`, computed with the lab's ``softmax``
+    (the entropy curve once, the bars and the marked entropy for each temperature).
+    The frames are at ``temperatures``; in a kernel the slider takes any temperature
+    from 0.05 to 50, on a log scale.
+    """
     z = _check_logits(logits)
     temperatures = tuple(float(t) for t in _check_temperatures(temperatures))
+    curve = _temperature_curve(z, _TEMPERATURE_GRID, softmax)
+
+    def draw(temperature: float) -> Figure:
+        return temperature_frame(z, temperature, softmax=softmax, curve=curve)
 
     start = 1.0 if 1.0 in temperatures else temperatures[len(temperatures) // 2]
-    return frame_player(
-        lambda temperature: temperature_frame(z, temperature),
+    return live_demo(
+        draw,
         description=("Bars of softmax(z / T) over the classes, and its entropy against "
                      "the temperature T with the current T marked"),
         labels={"temperature": "temperature T"},
+        ranges={"temperature": Range(float(_TEMPERATURE_GRID[0]),
+                                     float(_TEMPERATURE_GRID[-1]), 0.01, log=True)},
+        frames={"temperature": temperatures},
         start={"temperature": start},
         shared_layout=True,
-        temperature=temperatures,
     )
