@@ -11,7 +11,8 @@ cannot see, or what would only fail later, on another machine or on the website:
   stderr and warnings of any kind kept in the stored outputs;
 - a ``lu.``/``figures.`` name (in a lab or a chapter's code) that does not exist;
 - a badge or setup cell that disagrees with ``_config.yml``;
-- ipywidgets (nothing renders them on the website: demos are frame players);
+- a demo whose output lacks its live widget view or its frame player (the website's
+  view), a widget that is not a demo, an output that loads a script;
 - a lab figure without alt text (the website would show its file path instead);
 - the pattern of CONTRIBUTING.md: code lines of at most 88 characters in labs and in
   chapters' code cells, chapter code cells in backtick fences, every lab ending with
@@ -370,19 +371,53 @@ def test_setup_cell_installs_a_release_without_touching_torch(path: Path) -> Non
         assert package not in spec, f"{path.name}: the setup cell touches {package!r}: {spec}"
 
 
+def _is_demo(cell: nbformat.NotebookNode) -> bool:
+    return cell.cell_type == "code" and "_demo(" in cell.source
+
+
 @notebook_params
-def test_no_ipywidgets(path: Path) -> None:
-    """Nothing on the website renders ipywidgets: a demo is a frame player (plain HTML)."""
+def test_each_demo_stores_a_live_view_and_its_frame_player(path: Path) -> None:
+    """A demo's one output carries two views: the ipywidgets view (JupyterLab and Colab
+    draw it from the stored widget state, or live in a kernel) and the frame player as
+    text/html (the website shows it). Any other widget view is a mistake."""
     notebook = read(path)
-    views = [index for index, cell in enumerate(code_cells(notebook))
-             if any(WIDGET_VIEW in output.get("data", {}) for output in cell.outputs)]
-    assert not views, (
-        f"{path.name}: code cells {views} show ipywidgets; make each demo a "
-        "lossutils.figures.player.frame_player"
-    )
-    assert WIDGET_STATE not in notebook.metadata.get("widgets", {}), (
-        f"{path.name}: saved widget state in the notebook's metadata"
-    )
+    saved = notebook.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    problems = []
+    for index, cell in enumerate(code_cells(notebook)):
+        views = [output for output in cell.outputs if WIDGET_VIEW in output.get("data", {})]
+        if not _is_demo(cell):
+            if views:
+                problems.append(f"code cell {index} shows a widget and is not a demo")
+            continue
+        here = f"code cell {index} ({first_code_line(cell)!r})"
+        if len(cell.outputs) != 1 or len(views) != 1:
+            problems.append(f"{here}: one output holding the widget view expected, got "
+                            f"{[sorted(o.get('data', {})) for o in cell.outputs]}")
+            continue
+        data = views[0]["data"]
+        html = data.get("text/html", "")
+        if 'class="lu-player"' not in html or 'type="range"' not in html:
+            problems.append(f"{here}: no frame player in its text/html")
+        if not data.get("text/plain", "").startswith("<demo: "):
+            problems.append(f"{here}: its text/plain is not the player's: "
+                            f"{data.get('text/plain')!r}")
+        if data[WIDGET_VIEW].get("model_id") not in saved:
+            problems.append(f"{here}: its widget's model is not in the saved widget state")
+    assert not problems, f"{path.name}: " + "; ".join(problems)
+
+
+@notebook_params
+def test_no_output_loads_a_script(path: Path) -> None:
+    """Nothing a lab stores fetches a script (an ipywidgets renderer from a CDN, say): the
+    website loads no widget renderer, and its demos are the frame players' inline HTML."""
+    found = []
+    for index, cell in enumerate(code_cells(read(path))):
+        for output in cell.outputs:
+            for key in TEXT_KEYS:
+                text = output.get("data", {}).get(key, "")
+                if re.search(r"<script[^>]*\bsrc\s*=", text, re.IGNORECASE):
+                    found.append(f"code cell {index} ({key})")
+    assert not found, f"{path.name}: outputs that load a script: {found}"
 
 
 @notebook_params
