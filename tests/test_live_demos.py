@@ -390,3 +390,40 @@ def test_lab7_temperature_is_computed_by_the_labs_softmax():
     (dot,) = [a for a in figure.axes[1].lines if a.get_marker() == "o"]
     entropy = -(expected * np.log(expected)).sum()
     assert dot.get_xydata()[0] == pytest.approx([0.37, entropy])
+
+
+# --------------------------------------------------------------------------------------
+# The live view itself
+# --------------------------------------------------------------------------------------
+
+def test_a_slider_that_redraws_on_release_says_so_and_integer_ranges_give_ints():
+    import ipywidgets as widgets
+    from matplotlib import pyplot as plt
+
+    from lossutils.figures.live import Range, live_demo
+    from lossutils.figures.style import subplots
+
+    seen = []
+
+    def draw(degree, rate):
+        seen.append((degree, rate))
+        fig, ax = subplots()
+        ax.plot([0, 1], [0, degree * rate])
+        plt.close(fig)
+        return fig
+
+    demo = live_demo(draw, description="a line",
+                     ranges={"degree": Range(0, 5, 1),
+                             "rate": Range(0.01, 1.0, 0.01, log=True, continuous_update=False)},
+                     frames={"degree": [1, 3]}, start={"degree": 3, "rate": 0.1},
+                     labels={"rate": "learning rate"})
+    assert seen == [(1, 0.1), (3, 0.1)], "the frames hold the live-only slider at its start"
+    assert isinstance(demo.controls["degree"], widgets.IntSlider)
+    assert demo.controls["degree"].continuous_update
+    assert not demo.controls["rate"].continuous_update
+    notes = [w.value for w in demo.widget.children if isinstance(w, widgets.HTML)]
+    assert len(notes) == 1 and "let go of “learning rate”" in notes[0]
+    assert demo.image.value == demo.player.frames[demo.player.index(demo.player.start)]
+    demo.set(degree=2)
+    assert seen[-1] == (2, 0.1) and isinstance(seen[-1][0], int)
+    assert demo.image.value != demo.player.frames[demo.player.index(demo.player.start)]
