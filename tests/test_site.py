@@ -339,6 +339,7 @@ def test_page(page_path: str, site_url: str, browser: Browser, report: dict) -> 
         problems += check_no_sideways_scroll(page)
         problems += check_display_maths_fit(page, report)
         problems += check_tables_scroll(page, report)
+        problems += check_figures_at_phone_width(page, report)
         if cell_code_size(page) != code_size:
             problems.append(f"code in cells is {code_size} at 1280 px but "
                             f"{cell_code_size(page)} at 390 px")
@@ -483,6 +484,38 @@ def check_tables_scroll(page: Page, report: dict) -> list[str]:
         elif table["cue"] in ("", "none"):
             problems.append(f"390 px: the table {table['text']!r} scrolls with nothing to "
                             "show that it does")
+    return problems
+
+
+FIGURES_AT_PHONE_WIDTH = """() => Array.from(document.querySelectorAll(
+    '.bd-article figure.align-default img, .bd-article .lu-player img.lu-frame:not([hidden])'
+  )).map(img => {
+    const box = img.closest('figure, .lu-player');
+    const link = img.closest('a.lu-figure-open');
+    return {alt: (img.getAttribute('alt') || '').slice(0, 60),
+            shown: img.getBoundingClientRect().width, natural: img.naturalWidth,
+            scrolls: box.scrollWidth > box.clientWidth + 1,
+            overflow: getComputedStyle(box).overflowX,
+            link: link ? link.getAttribute('href') : null,
+            src: img.getAttribute('src'), frame: img.classList.contains('lu-frame')};
+  })"""
+
+
+def check_figures_at_phone_width(page: Page, report: dict) -> list[str]:
+    """At 390 px every figure and shown demo frame keeps its drawn width, so that its
+    text keeps the figure standard's 9 px (lossutils.figures.style), and scrolls in its
+    own box; a figure's picture links to the picture alone (a tap opens it full size)."""
+    problems = []
+    for figure in page.evaluate(FIGURES_AT_PHONE_WIDTH):
+        report["figures_checked_at_390px"] = report.get("figures_checked_at_390px", 0) + 1
+        if figure["shown"] < figure["natural"] - 1:
+            problems.append(f"390 px: {figure['alt']!r} is shown {figure['shown']:.0f} px "
+                            f"wide, drawn {figure['natural']} px: its text shrinks below "
+                            "the figure standard")
+        if figure["scrolls"] and figure["overflow"] not in ("auto", "scroll"):
+            problems.append(f"390 px: {figure['alt']!r} is cut (its box does not scroll)")
+        if not figure["frame"] and figure["link"] != figure["src"]:
+            problems.append(f"390 px: {figure['alt']!r} does not link to its picture")
     return problems
 
 
@@ -985,3 +1018,42 @@ def test_copy_buttons_copy_the_code_without_prompts_or_outputs(
                 f"example {k + 1}: the copy has printed outputs in it: {copied!r}")
     finally:
         context.close()
+
+
+def search(page: Page, site_url: str, query: str) -> list[dict[str, str]]:
+    """The site's search for ``query``: each result's link and summary, once shown."""
+    page.goto(f"{site_url}search.html?q={query}", wait_until="load")
+    page.wait_for_function(
+        "() => document.querySelector('#search-results p.search-summary') !== null"
+        " && !/Searching/.test(document.querySelector('#search-results h2')?.textContent"
+        " || 'Searching')", timeout=PAGE_TIMEOUT_MS)
+    page.wait_for_timeout(1500)  # the summaries are fetched page by page
+    return page.evaluate("""() => Array.from(document.querySelectorAll(
+        '#search-results ul.search > li')).map(li => ({
+            href: li.querySelector('a').getAttribute('href'),
+            summary: (li.querySelector('p.context') || {textContent: ''}).textContent}))""")
+
+
+def test_search_finds_a_chinese_term_from_part_of_it(site_url: str, browser: Browser) -> None:
+    """熵 (entropy) is part of the glossary's 交叉熵 and 信息熵: it must find the glossary."""
+    page = browser.new_page()
+    try:
+        found = [result["href"] for result in search(page, site_url, "熵")]
+        assert any("glossary" in href for href in found), found
+        whole = [result["href"] for result in search(page, site_url, "交叉熵")]
+        assert any("glossary" in href for href in whole), whole
+    finally:
+        page.close()
+
+
+def test_search_summaries_show_no_raw_latex(site_url: str, browser: Browser) -> None:
+    """A result's summary shows its formulas in plain characters, not as LaTeX."""
+    page = browser.new_page()
+    try:
+        results = search(page, site_url, "softmax")
+        summaries = [result["summary"] for result in results if result["summary"]]
+        assert summaries, "the search for softmax showed no summaries"
+        raw = [s for s in summaries if re.search(r"\\\(|\\\)|\\[A-Za-z]+\{|\\frac", s)]
+        assert not raw, f"{len(raw)} of {len(summaries)} summaries show LaTeX: {raw[0][:200]}"
+    finally:
+        page.close()
