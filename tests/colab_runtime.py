@@ -39,7 +39,7 @@ from notebook_header import SETUP_TAG  # noqa: E402
 
 # What Colab already has, as far as the course is concerned, plus what runs notebooks.
 RUNTIME_PACKAGES = [
-    "torch", "numpy", "matplotlib", "scikit-learn",
+    "torch", "numpy", "matplotlib", "scikit-learn", "ipywidgets",
     "ipykernel", "nbclient", "nbformat",
 ]
 PIP_TIMEOUT_S = 900

@@ -451,7 +451,7 @@ TYPED_INTEGERS = (
           "the size of the data set's images"),
     Typed("08-handwritten-digits.md", (64, 32, 10), r"64 inputs, one hidden layer|^of 32 units",
           SETTING, "the layer sizes of the network the text chooses"),
-    Typed("08-handwritten-digits.md", (2,), r"A rate of 2 is too large|why a rate of 2,",
+    Typed("08-handwritten-digits.md", (2,), r"^rate of 2 is out|why a rate of 2,",
           SETTING, "the largest learning rate of the sweep (rates = (0.5, 1.0, 2.0))"),
     Typed("08-handwritten-digits.md", (4,), r"seeds 0 to 4", SETTING,
           "the seeds of the sweep (range(5))"),

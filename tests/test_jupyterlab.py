@@ -9,15 +9,20 @@ JupyterLab, and it runs where only what Colab has and the setup cell installs ex
 Each notebook is opened through the UI, its outputs are cleared (Edit menu), all its
 cells are run (Run menu > Run All Cells), and, once the kernel is idle, saved (Ctrl+S).
 The notebook passes when every code cell shows an execution count, no output is an
-error or stderr, and the saved file has every code cell executed, in order. Every demo
-player the notebook stores must be there after Run All, and moving each of its sliders
-with the keyboard must change the picture it shows (the visible frame's ``src``, not
-the output area, which holds the slider too); at least one notebook must have such a
-demo. The server is shut down whatever happens.
+error or stderr, and the saved file has every code cell executed, in order.
+
+Every demo the notebook stores (its output holds the frame player for the website and
+the ipywidgets view for a kernel) must be live after Run All: JupyterLab shows the
+widget, not the frames, and moving each of its sliders with the keyboard, as a reader
+drags it, must move it to a value that is none of the pre-drawn frames' values and
+redraw the picture (the image's ``src`` changes): the kernel ran the lab's code for a
+value no frame holds. At least one notebook must have such a demo. The server is shut
+down whatever happens.
 """
 
 from __future__ import annotations
 
+import html as html_text
 import json
 import re
 import secrets
@@ -213,58 +218,111 @@ def wait_for_all_cells(page: Page, expected: int) -> list[str]:
     return prompts(page)
 
 
-VISIBLE_FRAME = """(player) => Array.from(player.querySelectorAll('img.lu-frame'))
-    .filter(img => getComputedStyle(img).display !== 'none'
-                   && img.getBoundingClientRect().width > 0)
-    .map(img => img.getAttribute('src'))"""
+def stored_frame_values(notebook: Path) -> list[dict[str, list[str]]]:
+    """For each demo the notebook stores, its frame player's sliders: label -> values."""
+    demos = []
+    for cell in nbformat.read(notebook, as_version=4).cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            html = "".join(output.get("data", {}).get("text/html", ""))
+            for player in html.split(PLAYER_HTML)[1:]:
+                sliders = re.findall(r'data-labels="([^"]*)"[^>]*aria-label="([^"]*)"', player)
+                demos.append({html_text.unescape(label): values.split("|")
+                              for values, label in sliders})
+    return demos
 
 
-def stored_players(notebook: Path) -> int:
-    """How many demo players the notebook's stored outputs hold."""
-    cells = nbformat.read(notebook, as_version=4).cells
-    return sum(
-        "".join(output.get("data", {}).get("text/html", "")).count(PLAYER_HTML)
-        for cell in cells if cell.cell_type == "code" for output in cell.get("outputs", [])
-    )
+# A live demo's output: the ipywidgets view (its picture is an Image widget).
+LIVE = f"{PANEL} .jp-OutputArea-output:has(.widget-image)"
 
 
-def move_every_slider(page: Page, name: str, expected_players: int) -> list[str]:
-    """Move each slider of each demo player with the keyboard; the shown frame must change.
+def move_every_live_slider(page: Page, name: str,
+                           frame_values: list[dict[str, list[str]]]) -> list[str]:
+    """Move each slider of each live demo with the keyboard; its value must leave the
+    pre-drawn frames' values and the picture must be redrawn by the kernel. Every slider
+    of the frame player must be live; the live view may have more (a learning rate the
+    frames hold at the lab's value).
 
-    Returns what moved (``"player 1 'height': 4 -> 5"``); fails naming the first slider
-    whose move left the picture as it was. Only the picture counts (the visible frame's
-    ``src``), not the output area, which holds the slider itself.
+    Returns what moved (``"demo 1 'temperature T': 1 -> 1.02"``).
     """
-    players = page.locator(f"{PANEL} .jp-OutputArea-output .lu-player")
-    assert players.count() == expected_players, (
-        f"{name}: {players.count()} demo players after Run All, the stored notebook has "
-        f"{expected_players}"
+    demos = page.locator(LIVE)
+    shown = page.eval_on_selector_all(
+        f"{PANEL} .jp-OutputArea-output", "nodes => nodes.map(n => n.dataset.mimeType)")
+    players = page.locator(f"{PANEL} .jp-OutputArea-output .lu-player").count()
+    assert demos.count() == len(frame_values), (
+        f"{name}: {demos.count()} live demos after Run All, the stored notebook has "
+        f"{len(frame_values)} demos ({players} shown as frame players); the outputs "
+        f"shown are {sorted(set(map(str, shown)))}"
     )
     moved = []
-    for p in range(players.count()):
-        player = players.nth(p)
-        sliders = player.locator("input[type=range]")
-        assert sliders.count(), f"{name}: demo player {p + 1} has no slider"
-        for s in range(sliders.count()):
+    for d, sliders_frames in enumerate(frame_values):
+        demo, between_frames = demos.nth(d), 0
+        picture = demo.locator(".widget-image").first
+        picture.wait_for(timeout=UI_TIMEOUT_MS)
+        sliders = demo.locator(".widget-slider")
+        labels = [sliders.nth(s).locator(".widget-label").first.inner_text().strip()
+                  for s in range(sliders.count())]
+        missing = sorted(set(sliders_frames) - set(labels))
+        assert not missing, (
+            f"{name}: live demo {d + 1} lacks the frame player's sliders {missing}; "
+            f"it has {labels}"
+        )
+        for s, label in enumerate(labels):
             slider = sliders.nth(s)
-            label = slider.get_attribute("aria-label") or f"slider {s + 1}"
-            slider.scroll_into_view_if_needed()
-            assert slider.is_visible(), f"{name}: {label!r} of player {p + 1} is not visible"
-            before = player.evaluate(VISIBLE_FRAME)
-            assert len(before) == 1, f"{name}: player {p + 1} shows {len(before)} frames"
-            value = slider.input_value()
-            at_end = slider.evaluate("s => +s.value >= +s.max")
-            slider.focus()
-            slider.press("ArrowLeft" if at_end else "ArrowRight")
-            after = player.evaluate(VISIBLE_FRAME)
-            assert slider.input_value() != value, f"{name}: {label!r} did not move"
-            changed = len(after) == 1 and after != before  # compared outside the assert:
-            assert changed, (  # pytest would print both images' data in full
-                f"{name}: moving {label!r} of demo player {p + 1} from position {value} to "
-                f"{slider.input_value()} did not change the picture it shows"
+            frames = sliders_frames.get(label, [])
+            readout = slider.locator(".widget-readout").first
+            handle = slider.locator(".noUi-handle").first
+            handle.scroll_into_view_if_needed()
+            before_value = readout.inner_text().strip()
+            before = picture.get_attribute("src")
+            at_end = handle.get_attribute("aria-valuenow") == handle.get_attribute(
+                "aria-valuemax")
+            handle.focus()
+            # Step on until the value is none of the frames' (a whole-number slider may
+            # pass several frames first), as far as 12 steps.
+            for _ in range(12):
+                handle.press("ArrowLeft" if at_end else "ArrowRight")
+                value = wait_for_readout(readout, before_value)
+                if not _among(value, frames):
+                    break
+            deadline = time.monotonic() + 30
+            after = before
+            while time.monotonic() < deadline and after == before:
+                after = picture.get_attribute("src")
+                time.sleep(0.2)
+            assert value != before_value, f"{name}: {label!r} of live demo {d + 1} did not move"
+            changed = after != before  # compared outside the assert: pytest would print
+            assert changed, (  # both images' data in full
+                f"{name}: moving {label!r} of live demo {d + 1} from {before_value} to "
+                f"{value} did not redraw the picture within 30 s"
             )
-            moved.append(f"player {p + 1} {label!r}: {value} -> {slider.input_value()}")
+            between = not _among(value, frames)
+            between_frames += between
+            moved.append(f"demo {d + 1} {label!r}: {before_value} -> {value}"
+                         + (" (between the frames)" if between else ""))
+        assert between_frames, (
+            f"{name}: no slider of live demo {d + 1} reached a value between its frames: "
+            "nothing shows that the kernel draws more than the frames"
+        )
     return moved
+
+
+def wait_for_readout(readout, before: str) -> str:
+    """The slider's readout once it differs from ``before`` (or after 5 s)."""
+    deadline = time.monotonic() + 5
+    value = readout.inner_text().strip()
+    while value == before and time.monotonic() < deadline:
+        time.sleep(0.1)
+        value = readout.inner_text().strip()
+    return value
+
+
+def _among(value: str, frames: list[str]) -> bool:
+    """Whether a slider's readout is one of the frames' values."""
+    try:
+        return any(abs(float(value) - float(frame)) <= 1e-9 * max(1.0, abs(float(frame)))
+                   for frame in frames)
+    except ValueError:
+        return value in frames
 
 
 @pytest.fixture(scope="module")
@@ -327,7 +385,7 @@ def test_notebook_runs_in_jupyterlab(notebook: Path, lab: Lab,
         ).all_inner_texts()
         assert not errors, f"{notebook.name}: error or stderr output in JupyterLab: {errors}"
 
-        moved = move_every_slider(page, notebook.name, stored_players(notebook))
+        moved = move_every_live_slider(page, notebook.name, stored_frame_values(notebook))
         lab.sliders_moved += [f"{notebook.name}: {m}" for m in moved]
 
         mtime = saved.stat().st_mtime_ns
@@ -374,5 +432,5 @@ def test_the_labs_ran_in_the_colab_runtime(lab: Lab, colab_runtime: Runtime) -> 
 
 
 def test_the_labs_have_demos_that_respond(lab: Lab) -> None:
-    """At least one lab has a demo player, and its sliders changed its picture."""
-    assert lab.sliders_moved, "no lab had a demo player slider to move in JupyterLab"
+    """At least one lab has a live demo, and its sliders redrew its picture."""
+    assert lab.sliders_moved, "no lab had a live demo slider to move in JupyterLab"
