@@ -516,7 +516,22 @@ def check_figures_at_phone_width(page: Page, report: dict) -> list[str]:
             problems.append(f"390 px: {figure['alt']!r} is cut (its box does not scroll)")
         if not figure["frame"] and figure["link"] != figure["src"]:
             problems.append(f"390 px: {figure['alt']!r} does not link to its picture")
+    for control in page.evaluate(PLAYER_CONTROLS):
+        if abs(control["slider"] - control["value"]) > control["height"]:
+            problems.append(f"390 px: the value of the slider {control['name']!r} wraps to "
+                            "a line of its own")
     return problems
+
+
+# Where each demo slider and its value sit: their vertical centres, and the slider's height.
+PLAYER_CONTROLS = """() => Array.from(document.querySelectorAll('.lu-player .lu-control'))
+  .map(label => {
+    const slider = label.querySelector('input').getBoundingClientRect();
+    const value = label.querySelector('output').getBoundingClientRect();
+    return {name: label.querySelector('.lu-name').textContent,
+            slider: slider.top + slider.height / 2, value: value.top + value.height / 2,
+            height: slider.height};
+  })"""
 
 
 def check_typeset(page: Page) -> list[str]:
