@@ -427,3 +427,13 @@ def test_a_slider_that_redraws_on_release_says_so_and_integer_ranges_give_ints()
     demo.set(degree=2)
     assert seen[-1] == (2, 0.1) and isinstance(seen[-1][0], int)
     assert demo.image.value != demo.player.frames[demo.player.index(demo.player.start)]
+
+
+def test_a_log_slider_starts_exactly_at_its_start_value():
+    """A log slider's grid of exponents runs through the start: lab 7's temperature
+    opened at 0.998, not 1, when the grid started at the range's low end."""
+    demo = chapter07.temperature_demo(torch.tensor([2.0, 1.0, 0.1]),
+                                      softmax=lambda z: torch.softmax(z, dim=-1))
+    (slider,) = demo.controls.values()
+    grid = slider.min + round((math.log10(1.0) - slider.min) / slider.step) * slider.step
+    assert slider.value == 1.0 and abs(grid) < 1e-9

@@ -118,8 +118,13 @@ class LiveDemo:
                     value=int(starts[name]), min=span.low, max=span.high, step=span.step,
                     **common)
             elif span.log:
+                # The slider's grid of exponents runs through the start value, so that
+                # the start reads as the frames' (1, not 0.998); it may begin a part of
+                # a step below the range.
+                exponent = math.log10(float(starts[name]))
+                below = math.ceil((exponent - math.log10(span.low)) / span.step - 1e-9)
                 self.controls[name] = widgets.FloatLogSlider(
-                    value=float(starts[name]), base=10, min=math.log10(span.low),
+                    value=float(starts[name]), base=10, min=exponent - below * span.step,
                     max=math.log10(span.high), step=span.step, readout_format=".3g",
                     **common)
             else:
