@@ -28,3 +28,27 @@
     (startup && startup.promise ? startup.promise : Promise.resolve()).then(start);
   });
 })();
+
+/*
+ * A chapter's solution opens from its bar, "Solution to Exercise 6.1": the exercise's
+ * name in the bar was a link, so a click on it jumped to the exercise and left the
+ * solution closed. The name stays in the bar as text, and the link to the exercise moves
+ * to the end of the solution ("Back to Exercise 6.1").
+ */
+document.addEventListener("DOMContentLoaded", () => {
+  document
+    .querySelectorAll(".solution.dropdown > .admonition-title > a.reference")
+    .forEach((link) => {
+      const solution = link.closest(".solution");
+      // Plain text, not an element: sphinx-togglebutton opens the solution only for a
+      // click whose target is the bar itself.
+      link.replaceWith(document.createTextNode(link.textContent));
+      const back = document.createElement("p");
+      back.className = "lu-solution-back";
+      const to = document.createElement("a");
+      to.href = link.getAttribute("href");
+      to.textContent = "Back to" + link.textContent;
+      back.appendChild(to);
+      (solution.querySelector("section") || solution).appendChild(back);
+    });
+});

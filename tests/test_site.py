@@ -1072,3 +1072,26 @@ def test_search_summaries_show_no_raw_latex(site_url: str, browser: Browser) -> 
         assert not raw, f"{len(raw)} of {len(summaries)} summaries show LaTeX: {raw[0][:200]}"
     finally:
         page.close()
+
+
+def test_a_chapter_solution_opens_from_its_bar(site_url: str, browser: Browser) -> None:
+    """Clicking "Solution to Exercise 6.1" opens the solution where it is; the bar's
+    exercise name was a link that jumped to the exercise and left the solution closed.
+    The link to the exercise is at the end of the solution."""
+    page = browser.new_page()
+    try:
+        page.goto(f"{site_url}chapters/06-entropy-and-cross-entropy.html", wait_until="load")
+        page.wait_for_load_state("networkidle")
+        solution = page.locator(".solution.dropdown").first
+        title = solution.locator(".admonition-title")
+        assert title.locator("a").count() == 0, "the solution's bar still holds a link"
+        title.scroll_into_view_if_needed()
+        box = title.bounding_box()  # on the words "Exercise 6.1", left of the button
+        page.mouse.click(box["x"] + box["width"] * 0.3, box["y"] + box["height"] / 2)
+        page.wait_for_timeout(500)
+        assert "#" not in page.url, f"the click jumped to {page.url}"
+        back = solution.locator("p.lu-solution-back a")
+        assert back.is_visible(), "the solution did not open (or has no link back)"
+        assert back.get_attribute("href").startswith("#ex-")
+    finally:
+        page.close()
