@@ -1,0 +1,113 @@
+"""Refresh the Chinese edition's gettext catalogs after a change to the English pages.
+
+The English chapters and labs are the source. Sphinx's gettext builder extracts their
+messages (paragraphs, headings, captions, table cells, the Markdown cells of the labs)
+into one template per page; ``sphinx-intl`` merges each template into its catalog
+``locales/zh_CN/LC_MESSAGES/<page>.po``: a new message arrives untranslated, a changed
+one arrives fuzzy (with the old translation to start from), a removed one is kept as
+obsolete (``#~``). The tests (``tests/test_translations.py``) fail on all three until a
+translator has dealt with them, so the Chinese edition cannot fall behind silently.
+
+The ``lossutils`` reference pages (``reference/``) are generated from the package's
+docstrings: their docstring messages are left out of the catalogs (those pages stay in
+English, under a Chinese introduction), while the course's own lines around them are
+translated like any other page.
+
+    python scripts/translations.py        # `make translations`
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parent.parent
+LANGUAGE = "zh_CN"
+LOCALES = ROOT / "locales"
+CATALOGS = LOCALES / LANGUAGE / "LC_MESSAGES"
+# The gettext build's own output folder (jupyter-book adds _build/gettext to it).
+GETTEXT_RUN = ROOT / "_build" / "gettext-run"
+TEMPLATES = GETTEXT_RUN / "_build" / "gettext"
+BIN = Path(sys.executable).parent
+
+
+def from_docstring(locations: list[tuple[str, int | None]]) -> bool:
+    """Whether every place a message comes from is a docstring (autodoc's locations read
+    ``lossutils/regression.py:docstring of lossutils.regression.mse_loss:3``)."""
+    return bool(locations) and all(DOCSTRING in path for path, _ in locations)
+
+
+#: A docstring's location, made one word: babel splits locations at spaces.
+DOCSTRING = ":docstring-of-"
+
+
+def course_messages(template: Path) -> None:
+    """Rewrite ``template`` without the docstrings' messages and without source lines
+    (a line number that moves is not a change a translator needs to see)."""
+    text = template.read_text(encoding="utf-8").replace(":docstring of ", DOCSTRING)
+    catalog = read_po(io.BytesIO(text.encode("utf-8")))
+    for message in list(catalog):
+        if message.id and from_docstring(message.locations):
+            catalog.delete(message.id, message.context)
+    with template.open("wb") as file:
+        write_po(file, catalog, width=0, no_location=True, omit_header=False)
+
+
+#: What a message keeps as it is in any language: formulas, code and roles.
+UNTRANSLATED_PIECES = re.compile(r"\$\$.*?\$\$|\$[^$]+\$|\{[\w:.-]+\}`[^`]*`|``?[^`]+``?",
+                                 re.DOTALL)
+
+
+def needs_no_words(message: str) -> bool:
+    """A display formula (a message between two line ends), or a message of formulas,
+    code and glued values alone (a table cell such as ``$\\hat y_i$``)."""
+    formula = message.startswith("\n") and message.endswith("\n")
+    return formula or not re.search(r"[A-Za-z]{2,}", UNTRANSLATED_PIECES.sub(" ", message))
+
+
+def copy_wordless_messages(catalog_path: Path) -> None:
+    """Give each untranslated wordless message its own text as its translation (a
+    formula's ``\\text{...}`` words may still be translated by hand)."""
+    with catalog_path.open("rb") as file:
+        catalog = read_po(file)
+    changed = False
+    for message in catalog:
+        if message.id and not message.string and needs_no_words(message.id):
+            message.string, changed = message.id, True
+    if changed:
+        with catalog_path.open("wb") as file:
+            write_po(file, catalog, width=0, no_location=True)
+
+
+def main() -> int:
+    shutil.rmtree(TEMPLATES, ignore_errors=True)
+    subprocess.run([str(BIN / "jupyter-book"), "build", str(ROOT), "--builder", "custom",
+                    "--custom-builder", "gettext", "--path-output", str(GETTEXT_RUN)],
+                   check=True, cwd=ROOT)
+    templates = sorted(TEMPLATES.rglob("*.pot"))
+    for template in templates:
+        course_messages(template)
+    subprocess.run([str(BIN / "sphinx-intl"), "update", "--pot-dir", str(TEMPLATES),
+                    "--locale-dir", str(LOCALES), "--language", LANGUAGE,
+                    "--line-width", "-1"], check=True, cwd=ROOT)
+    for catalog in sorted(CATALOGS.rglob("*.po")):
+        copy_wordless_messages(catalog)
+    # A page that left the book leaves a catalog behind: it goes too.
+    wanted = {template.relative_to(TEMPLATES).with_suffix(".po") for template in templates}
+    for catalog in sorted(CATALOGS.rglob("*.po")):
+        if catalog.relative_to(CATALOGS) not in wanted:
+            print(f"removed {catalog.relative_to(ROOT)}: its page is no longer in the book")
+            catalog.unlink()
+    print(f"catalogs refreshed in {CATALOGS.relative_to(ROOT)}: now translate what "
+          "`pytest tests/test_translations.py` names (untranslated, fuzzy, obsolete)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
