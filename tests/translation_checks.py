@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from babel.messages.pofile import read_po
+from markdown_it import MarkdownIt
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGS = ROOT / "locales" / "zh_CN" / "LC_MESSAGES"
@@ -87,6 +88,19 @@ def kept_pieces(text: str) -> Counter:
     rest = LINK_TARGET.sub(" ", rest)
     pieces += [f"number {number.replace(',', '')}" for number in NUMBER.findall(rest)]
     return Counter(pieces)
+
+
+_MARKDOWN = MarkdownIt("commonmark")
+
+
+def emphasis(text: str) -> Counter:
+    """The bold, italic and link spans ``text`` renders (CommonMark's rules: next to a
+    Chinese character, ``**{term}`熵`**`` stays four asterisks unless spaced)."""
+    if is_display_math(text):
+        return Counter()
+    kinds = ("strong_open", "em_open", "link_open")
+    return Counter(token.type for block in _MARKDOWN.parse(text) if block.children
+                   for token in block.children if token.type in kinds)
 
 
 # --- the glossary's terms -----------------------------------------------------------
@@ -185,6 +199,10 @@ def catalog_problems(path: Path, terms: list[Term] | None = None,
                             f"{sorted(missing.elements())}")
         if extra:
             problems.append(f"{where}: the translation adds {sorted(extra.elements())}")
+        if emphasis(source) != emphasis(translation):
+            problems.append(f"{where}: bold, italic or links differ: {dict(emphasis(source))} "
+                            f"in English, {dict(emphasis(translation))} translated (space "
+                            "the ** or * that touch a Chinese character and punctuation)")
         plain_source = _role_pieces(source)[1]
         for term in terms:
             if term.english in TERM_EXCEPTIONS:
