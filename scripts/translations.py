@@ -8,6 +8,12 @@ one arrives fuzzy (with the old translation to start from), a removed one is kep
 obsolete (``#~``). The tests (``tests/test_translations.py``) fail on all three until a
 translator has dealt with them, so the Chinese edition cannot fall behind silently.
 
+The words the pages' pictures carry outside the text: the alt text of every figure and
+demo frame, and the demo players' slider names, read from the English site
+(``make book`` first). They go to one catalog, ``pictures.po``, where the numbers of an
+alt text are holes, ``{}``: the 20 frames of a demo share one message, and
+``_ext/course_languages.py`` writes each frame's numbers into its translation.
+
 The ``lossutils`` reference pages (``reference/``) are generated from the package's
 docstrings: their docstring messages are left out of the catalogs (those pages stay in
 English, under a Chinese introduction), while the course's own lines around them are
@@ -18,6 +24,7 @@ translated like any other page.
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import shutil
@@ -25,6 +32,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,6 +93,38 @@ def copy_wordless_messages(catalog_path: Path) -> None:
             write_po(file, catalog, width=0, no_location=True)
 
 
+ENGLISH_SITE = ROOT / "_build" / "html"
+#: A number in an alt text: a hole of its message.
+PICTURE_NUMBER = re.compile(r"(?<![A-Za-z_])-?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
+ARTICLE = re.compile(r"<article\b.*?</article>", re.DOTALL)
+ALT = re.compile(r'<img\b[^>]*?\balt="([^"]*)"')
+SLIDER_NAME = re.compile(r'class="lu-name">([^<]*)<')
+
+
+def picture_messages(site: Path = ENGLISH_SITE) -> list[str]:
+    """The alt texts (numbers made holes) and slider names of the English site's
+    chapters and labs, in page order."""
+    pages = sorted((site / "chapters").glob("*.html")) + sorted((site / "notebooks").glob("*.html"))
+    if not pages:
+        raise SystemExit(f"no English site in {site}: run `make book` first")
+    messages: dict[str, None] = {}
+    for page in pages:
+        for article in ARTICLE.findall(page.read_text(encoding="utf-8")):
+            for alt in ALT.findall(article):
+                messages[PICTURE_NUMBER.sub("{}", html.unescape(alt))] = None
+            for name in SLIDER_NAME.findall(article):
+                messages[html.unescape(name)] = None
+    return [message for message in messages if message.strip()]
+
+
+def write_picture_template(path: Path) -> None:
+    catalog = Catalog(project="pictures", fuzzy=False)
+    for message in picture_messages():
+        catalog.add(message)
+    with path.open("wb") as file:
+        write_po(file, catalog, width=0, no_location=True)
+
+
 def main() -> int:
     shutil.rmtree(TEMPLATES, ignore_errors=True)
     subprocess.run([str(BIN / "jupyter-book"), "build", str(ROOT), "--builder", "custom",
@@ -93,6 +133,8 @@ def main() -> int:
     templates = sorted(TEMPLATES.rglob("*.pot"))
     for template in templates:
         course_messages(template)
+    write_picture_template(TEMPLATES / "pictures.pot")
+    templates.append(TEMPLATES / "pictures.pot")
     subprocess.run([str(BIN / "sphinx-intl"), "update", "--pot-dir", str(TEMPLATES),
                     "--locale-dir", str(LOCALES), "--language", LANGUAGE,
                     "--line-width", "-1"], check=True, cwd=ROOT)

@@ -192,6 +192,9 @@ def catalog_problems(path: Path, terms: list[Term] | None = None,
         if message.fuzzy:
             problems.append(f"{where}: fuzzy (the English changed: check, then drop the "
                             "fuzzy flag)")
+        if source.count("{}") != translation.count("{}"):
+            problems.append(f"{where}: {source.count('{}')} holes {{}} in English, "
+                            f"{translation.count('{}')} translated (keep each, in order)")
         missing = kept_pieces(source) - kept_pieces(translation)
         extra = kept_pieces(translation) - kept_pieces(source)
         if missing:
