@@ -29,8 +29,9 @@ from __future__ import annotations
 import functools
 import html
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from babel.messages.pofile import read_po
 from docutils import nodes
@@ -43,23 +44,27 @@ ROOT = Path(__file__).resolve().parent.parent
 #: Sphinx's language → (the page's ``lang`` and ``hreflang``, its name in itself, its
 #: folder under the English site).
 LANGUAGES = {"en": ("en", "English", ""), "zh_CN": ("zh-CN", "中文", "zh/")}
-INTERFACE = "interface.po"
+#: The catalogs of words outside the pages' text: the interface, and the pictures' alt
+#: texts and slider names (``scripts/translations.py`` makes the second).
+INTERFACE = ("interface.po", "pictures.po")
 
 
 def language_of(config: Config) -> str:
     return config.language if config.language in LANGUAGES else "en"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def interface_messages(language: str, root: Path = ROOT) -> dict[str, str]:
     """The interface catalog of ``language`` as {English: translation}; English maps to
     itself (no catalog)."""
     if language == "en":
         return {}
-    path = root / "locales" / language / "LC_MESSAGES" / INTERFACE
-    with path.open("rb") as file:
-        catalog = read_po(file)
-    return {message.id: message.string for message in catalog if message.id and message.string}
+    messages = {}
+    for name in INTERFACE:
+        with (root / "locales" / language / "LC_MESSAGES" / name).open("rb") as file:
+            messages.update({message.id: message.string for message in read_po(file)
+                             if message.id and message.string})
+    return messages
 
 
 def interface_text(language: str, english: str) -> str:
@@ -75,7 +80,7 @@ def interface_text(language: str, english: str) -> str:
     return english
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _patterns(language: str) -> list[tuple[re.Pattern, str]]:
     patterns = []
     for english, translation in interface_messages(language).items():
@@ -130,9 +135,6 @@ def translate_settings(app: Sphinx, config: Config) -> None:
     options["search_bar_text"] = interface_text(language, options.get("search_bar_text")
                                                 or "Search this book...")
     config.html_theme_options = options
-    for name in ("nb_code_prompt_show", "nb_code_prompt_hide"):
-        if hasattr(config, name):
-            setattr(config, name, interface_text(language, getattr(config, name)))
 
 
 #: Where the interface is not translated: code, maths, scripts and styles.

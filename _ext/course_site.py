@@ -29,14 +29,17 @@ for code blocks and tables; MathJax's own Tab stops are off.)
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 import yaml
+from course_languages import interface_text, language_of
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ConfigError
@@ -137,31 +140,34 @@ def course_commit(root: Path) -> str:
 
 def footer_html(
     repository: str, branch: str, release: str, version: str, commit: str,
-    edit_url: str | None, pagename: str,
+    edit_url: str | None, pagename: str, translate: Callable[[str], str] = str,
 ) -> str:
-    """The course's footer lines for one page (every link written out as text)."""
+    """The course's footer lines for one page (every link written out as text), its
+    words in the build's language (``translate``: English to that language)."""
     repository = repository.rstrip("/")
     shown = re.sub(r"^https?://", "", repository)
     title = quote(f"Problem on the page {pagename}")
     links = [
         f'<a class="lu-repository" href="{html.escape(repository)}">{html.escape(shown)}</a>',
         f'<a class="lu-report" href="{html.escape(repository)}/issues/new?title={title}">'
-        "Report a problem</a>",
+        f"{translate('Report a problem')}</a>",
     ]
     if edit_url:
-        links.append(f'<a class="lu-edit" href="{html.escape(edit_url)}">Edit this page</a>')
-    built = f", built from commit {html.escape(commit)}" if commit else ""
+        links.append(f'<a class="lu-edit" href="{html.escape(edit_url)}">'
+                     f"{translate('Edit this page')}</a>")
+    built = translate(", built from commit {}").format(html.escape(commit)) if commit else ""
+    cc = f'<a href="{CC_BY}">Creative Commons Attribution 4.0 (CC BY 4.0)</a>'
+    licence = (f'<a class="lu-licence-file" href="{html.escape(repository)}/blob/'
+               f'{html.escape(branch)}/LICENSE">LICENSE</a>')
+    licence_line = translate("The text and figures of this course are licensed under {}; "
+                             "its code is licensed under the MIT License. See the {} file.")
+    versions = translate("Course release {} · lossutils {}{}")
     return (
         '<div class="lu-footer">'
-        '<p class="lu-licence">The text and figures of this course are licensed under '
-        f'<a href="{CC_BY}">Creative Commons Attribution 4.0 (CC BY 4.0)</a>; its code is '
-        'licensed under the MIT License. See the <a class="lu-licence-file" '
-        f'href="{html.escape(repository)}/blob/{html.escape(branch)}/LICENSE">LICENSE</a> '
-        "file.</p>"
-        f'<p class="lu-links">Source: {" · ".join(links)}</p>'
-        f'<p class="lu-versions">Course release {html.escape(release)} · lossutils '
-        f"{html.escape(version)}{built}</p>"
-        "</div>"
+        f'<p class="lu-licence">{licence_line.format(cc, licence)}</p>'
+        f'<p class="lu-links">{translate("Source: {}").format(" · ".join(links))}</p>'
+        '<p class="lu-versions">'
+        f"{versions.format(html.escape(release), html.escape(version), built)}</p></div>"
     )
 
 
@@ -179,8 +185,10 @@ def write_footer(app: Sphinx, pagename: str, context: dict[str, Any]) -> None:
         source = (options.get("path_to_docs") or "").strip("/")
         path = f"{source}/{pagename}{suffix}" if source else f"{pagename}{suffix}"
         edit_url = f"{repository.rstrip('/')}/edit/{branch}/{path}"
+    translate = functools.partial(interface_text, language_of(app.config))
     context["theme_extra_footer"] = footer_html(
-        repository, branch, release, version, app.config.lu_commit, edit_url, pagename
+        repository, branch, release, version, app.config.lu_commit, edit_url, pagename,
+        translate,
     )
 
 

@@ -47,7 +47,9 @@ document.addEventListener("DOMContentLoaded", () => {
       back.className = "lu-solution-back";
       const to = document.createElement("a");
       to.href = link.getAttribute("href");
-      to.textContent = "Back to" + link.textContent;
+      // The Chinese edition's pages say so in Chinese (_ext/course_languages.py).
+      const chinese = document.documentElement.lang.startsWith("zh");
+      to.textContent = (chinese ? "返回" : "Back to") + link.textContent;
       back.appendChild(to);
       (solution.querySelector("section") || solution).appendChild(back);
     });

@@ -6,10 +6,11 @@ document.addEventListener("DOMContentLoaded", function () {
     var link = document.createElement("a");
     link.href = img.getAttribute("src");
     link.className = "lu-figure-open";
-    link.title = "Open the picture on its own, full size";
+    var chinese = document.documentElement.lang.indexOf("zh") === 0;
+    link.title = chinese ? "单独打开原尺寸图片" : "Open the picture on its own, full size";
     var note = document.createElement("span");
     note.className = "visually-hidden";
-    note.textContent = " (opens the picture on its own, full size)";
+    note.textContent = chinese ? "（单独打开原尺寸图片）" : " (opens the picture on its own, full size)";
     img.parentNode.insertBefore(link, img);
     link.appendChild(img);
     link.appendChild(note);

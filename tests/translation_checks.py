@@ -103,6 +103,13 @@ def emphasis(text: str) -> Counter:
                    for token in block.children if token.type in kinds)
 
 
+def reads_as_paragraph(text: str) -> bool:
+    """Sphinx puts in a translation only if it parses as one paragraph."""
+    blocks = [token.type for token in _MARKDOWN.parse(text)
+              if token.level == 0 and token.type.endswith("_open")]
+    return blocks == ["paragraph_open"]
+
+
 # --- the glossary's terms -----------------------------------------------------------
 
 #: English terms a message may use without the Chinese term: words that are also
@@ -202,6 +209,10 @@ def catalog_problems(path: Path, terms: list[Term] | None = None,
                             f"{sorted(missing.elements())}")
         if extra:
             problems.append(f"{where}: the translation adds {sorted(extra.elements())}")
+        if not reads_as_paragraph(translation):
+            problems.append(f"{where}: the translation does not read as one paragraph, so "
+                            "Sphinx silently keeps the English (a leading '1. ' is a list: "
+                            "write '1\\. ')")
         if emphasis(source) != emphasis(translation):
             problems.append(f"{where}: bold, italic or links differ: {dict(emphasis(source))} "
                             f"in English, {dict(emphasis(translation))} translated (space "
