@@ -168,6 +168,20 @@ def translate_page(page: str, translate: Callable[[str], str]) -> str:
     return "".join(pieces)
 
 
+#: A lab's Colab and Binder links, and a page's edit link, as the English page has them.
+COLAB_OR_BINDER = re.compile(r'((?:colab\.research\.google\.com/github/[^"]*?/blob/[^/"]+|'
+                             r'urlpath=lab/tree)/notebooks/)([\w-]+\.ipynb)')
+EDIT = re.compile(r'(github\.com/[^"]*?/edit/[^/"]+/)((?:chapters|notebooks|reference)/[\w-]+)'
+                  r'\.(?:md|ipynb)')
+
+
+def chinese_links(page: str, language: str) -> str:
+    """A Chinese lab opens its Chinese notebook (``notebooks/zh/``) in Colab and Binder,
+    and "Edit this page" opens the page's catalog, where its Chinese text lives."""
+    page = COLAB_OR_BINDER.sub(r"\1zh/\2", page)
+    return EDIT.sub(rf"\1locales/{language}/LC_MESSAGES/\2.po", page)
+
+
 def translate_written_pages(app: Sphinx, exception: Exception | None) -> None:
     language = language_of(app.config)
     if exception is not None or app.builder.format != "html" or language == "en":
@@ -177,7 +191,7 @@ def translate_written_pages(app: Sphinx, exception: Exception | None) -> None:
         if {"_static", "_sources", "_images"} & set(path.relative_to(app.outdir).parts):
             continue
         page = path.read_text(encoding="utf-8")
-        translated = translate_page(page, translate)
+        translated = chinese_links(translate_page(page, translate), language)
         if translated != page:
             path.write_text(translated, encoding="utf-8")
 
