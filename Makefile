@@ -1,6 +1,6 @@
 # Two commands do all the set-up on a fresh machine (a virtual environment with the
 # pinned requirements, and Debian's chromium through apt when a target needs it):
-#   make book   build the website into _build/html
+#   make book   build the website: English into _build/html, Chinese into _build/html/zh
 #   make test   run every test: lint, unit tests and doctests (the workflow checks and
 #               the demo player's page script in Chromium included), strict nbval over
 #               every notebook with each lab's pictures and exercise checks checked in
@@ -8,7 +8,8 @@
 #               the chapters' figures, then the site in Chromium and the notebooks run
 #               through JupyterLab in a simulated Colab runtime
 # Other targets: make lab (JupyterLab on the course), make execute (re-run the notebooks,
-# store their outputs and what their pictures show), make figures, make screenshots,
+# store their outputs and what their pictures show), make translations (refresh the
+# Chinese catalogs and labs after an English change), make figures, make screenshots,
 # make bench, make clean.
 
 SHELL := /bin/bash
@@ -24,9 +25,12 @@ CLIENT_TESTS := tests/test_site.py tests/test_jupyterlab.py tests/test_colab.py
 # Reads the chapters' figures from the book build, runs a trial lab and lab 5 under
 # another processor's rounding: a target of its own.
 FIGURE_TESTS := tests/test_stored_figures.py
+# Extracts the English pages' messages afresh (from the book's execution cache) and
+# compares them with the Chinese catalogs: a target of its own, after the book.
+CURRENCY_TESTS := tests/test_translation_currency.py
 
 .PHONY: book test venv lint unit nbval figures site jupyterlab colab clients screenshots \
-	lab execute bench chromium clean
+	lab execute bench chromium clean translations translated
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,20 +55,29 @@ $(CHROMIUM): | $(CJK_FONT)
 chromium: $(CHROMIUM)
 
 # The HTML is written afresh each time (no pages left over from renamed chapters); the
-# executed chapters and doctrees in _build/ are kept, so a rebuild stays quick.
-# The chapters' kernels log the figures they draw into _build/chapter-figures
-# (tests/figure_log.py), so that `make figures` checks them without running them again.
+# executed chapters (_build/.jupyter_cache) and doctrees in _build/ are kept, so a
+# rebuild stays quick. Both languages, strict: scripts/build_book.py. The chapters run
+# once, in the English build; their kernels log the figures they draw into
+# _build/chapter-figures (tests/figure_log.py), so that `make figures` checks them
+# without running them again.
 book: $(STAMP)
 	rm -rf _build/html
 	$(BIN)/python tests/figure_log.py --into _build/chapter-figures -- \
-		$(BIN)/jupyter-book build . --builder html -n -W --keep-going
-	@echo "The course website: $(CURDIR)/_build/html/index.html"
+		$(BIN)/python scripts/build_book.py
+
+# After an English change: the catalogs of the Chinese edition (new messages arrive
+# untranslated, changed ones fuzzy; tests/translation_checks.py lists them), then the
+# Chinese labs. See README.md, "Translating".
+translations: $(STAMP) book
+	$(BIN)/python scripts/translations.py
+	$(BIN)/python scripts/translate_notebooks.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
 unit: $(STAMP) $(CHROMIUM)
-	$(BIN)/pytest tests lossutils $(addprefix --ignore=,$(CLIENT_TESTS) $(FIGURE_TESTS))
+	$(BIN)/pytest tests lossutils \
+		$(addprefix --ignore=,$(CLIENT_TESTS) $(FIGURE_TESTS) $(CURRENCY_TESTS))
 
 # Strict: every stored output is compared with a fresh CPU (or LOSSUTILS_DEVICE) run. In
 # the same run (tests/nbval_labs.py) each lab's stored pictures, images and demo
@@ -90,7 +103,11 @@ colab: $(STAMP)
 clients: $(STAMP) $(CHROMIUM) book
 	$(BIN)/pytest $(CLIENT_TESTS)
 
-test: lint unit nbval book figures clients
+# The catalogs of the Chinese edition hold the English pages' messages as they are now.
+translated: $(STAMP) book
+	$(BIN)/pytest $(CURRENCY_TESTS)
+
+test: lint unit nbval book figures translated clients
 
 # Full-page screenshots of every page at 1280 and 390 px, and page-weights.json.
 screenshots: $(STAMP) $(CHROMIUM) book

@@ -125,29 +125,38 @@ def write_picture_template(path: Path) -> None:
         write_po(file, catalog, width=0, no_location=True)
 
 
-def main() -> int:
-    shutil.rmtree(TEMPLATES, ignore_errors=True)
+def extract_templates(run: Path = GETTEXT_RUN) -> list[Path]:
+    """Extract the English pages' messages into templates (``.pot``) under ``run``,
+    without the docstrings, with the pictures' template; the templates' paths."""
+    templates_dir = run / "_build" / "gettext"
+    shutil.rmtree(templates_dir, ignore_errors=True)
     subprocess.run([str(BIN / "jupyter-book"), "build", str(ROOT), "--builder", "custom",
-                    "--custom-builder", "gettext", "--path-output", str(GETTEXT_RUN)],
+                    "--custom-builder", "gettext", "--path-output", str(run)],
                    check=True, cwd=ROOT)
-    templates = sorted(TEMPLATES.rglob("*.pot"))
+    templates = sorted(templates_dir.rglob("*.pot"))
     for template in templates:
         course_messages(template)
-    write_picture_template(TEMPLATES / "pictures.pot")
-    templates.append(TEMPLATES / "pictures.pot")
+    write_picture_template(templates_dir / "pictures.pot")
+    return [*templates, templates_dir / "pictures.pot"]
+
+
+def main() -> int:
+    templates = extract_templates()
     subprocess.run([str(BIN / "sphinx-intl"), "update", "--pot-dir", str(TEMPLATES),
                     "--locale-dir", str(LOCALES), "--language", LANGUAGE,
                     "--line-width", "-1"], check=True, cwd=ROOT)
     for catalog in sorted(CATALOGS.rglob("*.po")):
         copy_wordless_messages(catalog)
-    # A page that left the book leaves a catalog behind: it goes too.
+    # A page that left the book leaves a catalog behind: it goes too. The interface
+    # catalog is written by hand.
     wanted = {template.relative_to(TEMPLATES).with_suffix(".po") for template in templates}
+    wanted.add(Path("interface.po"))
     for catalog in sorted(CATALOGS.rglob("*.po")):
         if catalog.relative_to(CATALOGS) not in wanted:
             print(f"removed {catalog.relative_to(ROOT)}: its page is no longer in the book")
             catalog.unlink()
     print(f"catalogs refreshed in {CATALOGS.relative_to(ROOT)}: now translate what "
-          "`pytest tests/test_translations.py` names (untranslated, fuzzy, obsolete)")
+          "`python tests/translation_checks.py` names (untranslated, fuzzy, obsolete)")
     return 0
 
 

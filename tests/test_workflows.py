@@ -195,17 +195,22 @@ def make_variable(name: str) -> list[str]:
 
 
 def test_make_test_runs_every_suite_and_every_test_file() -> None:
-    """`make test` = lint, unit, nbval, book, the chapters' figures, clients; and every
-    tests/test_*.py runs in one of them (unit takes all but the ones run apart)."""
+    """`make test` = lint, unit, nbval, book, the chapters' figures, the catalogs'
+    currency, clients; and every tests/test_*.py runs in one of them (unit takes all but
+    the ones run apart)."""
     prerequisites, _ = make_recipe("test")
-    assert prerequisites == ["lint", "unit", "nbval", "book", "figures", "clients"], prerequisites
+    assert prerequisites == ["lint", "unit", "nbval", "book", "figures", "translated",
+                             "clients"], prerequisites
     clients, figures = make_variable("CLIENT_TESTS"), make_variable("FIGURE_TESTS")
+    currency = make_variable("CURRENCY_TESTS")
     _, unit = make_recipe("unit")
     assert unit.startswith("$(BIN)/pytest tests lossutils"), unit
-    assert "$(CLIENT_TESTS)" in unit and "$(FIGURE_TESTS)" in unit, unit
+    for group in ("$(CLIENT_TESTS)", "$(FIGURE_TESTS)", "$(CURRENCY_TESTS)"):
+        assert group in unit, unit
     assert make_recipe("clients")[1] == "$(BIN)/pytest $(CLIENT_TESTS)"
     assert make_recipe("figures")[1] == "LOSSUTILS_DEVICE=cpu $(BIN)/pytest $(FIGURE_TESTS)"
-    for path in clients + figures:
+    assert make_recipe("translated")[1] == "$(BIN)/pytest $(CURRENCY_TESTS)"
+    for path in clients + figures + currency:
         assert (ROOT / path).is_file(), f"the Makefile runs {path}, which does not exist"
     # unit needs the browser (the player's page script) and installs it like clients
     assert "$(CHROMIUM)" in make_recipe("unit")[0] and "$(CHROMIUM)" in make_recipe("clients")[0]

@@ -127,6 +127,20 @@ TERM_EXCEPTIONS = {
 }
 
 
+#: Other Chinese forms a term takes in running text.
+TERM_FORMS = {
+    "Least squares": ("最小二乘",),  # 最小二乘直线, 最小二乘解: the 法 is the method's
+}
+
+
+def prose_of(text: str) -> str:
+    """``text`` without its roles, formulas and code: where a term is a word."""
+    rest = _role_pieces(text)[1]
+    for pattern in (DISPLAY_MATH, INLINE_MATH, CODE):
+        rest = pattern.sub(" ", rest)
+    return rest
+
+
 @dataclass(frozen=True)
 class Term:
     english: str
@@ -217,12 +231,13 @@ def catalog_problems(path: Path, terms: list[Term] | None = None,
             problems.append(f"{where}: bold, italic or links differ: {dict(emphasis(source))} "
                             f"in English, {dict(emphasis(translation))} translated (space "
                             "the ** or * that touch a Chinese character and punctuation)")
-        plain_source = _role_pieces(source)[1]
+        plain_source = prose_of(source)
         for term in terms:
             if term.english in TERM_EXCEPTIONS:
                 continue
+            forms = (term.chinese, *TERM_FORMS.get(term.english, ()))
             if term_pattern(term.english).search(plain_source) and \
-                    term.chinese not in translation:
+                    not any(form in translation for form in forms):
                 problems.append(f"{where}: '{term.english}' without its glossary term "
                                 f"{term.chinese}")
         shared = [run for run in runs(translation) if run_hash(run) in lesson]
