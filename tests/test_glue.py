@@ -842,6 +842,8 @@ READ = {
     "ch08_steps": "a setting of the sweep (steps=600)",
     "ch08_networks": "a setting of the sweep: 5 seeds at each of 3 rates",
     "app_cpus": "read from benchmarks/results.json (the machine of the reference run)",
+    "app_threads": "torch's thread count in the reference run, read from "
+                   "benchmarks/results.json",
     "app_elements": "the benchmark's input shape, read from benchmarks/results.json",
     "app_kernel_elements": "the benchmark's input size, read from benchmarks/results.json",
     "app_mse_torch_ops": "a profiler's count, read from benchmarks/results.json",
