@@ -135,6 +135,10 @@ def translate_settings(app: Sphinx, config: Config) -> None:
     options["search_bar_text"] = interface_text(language, options.get("search_bar_text")
                                                 or "Search this book...")
     config.html_theme_options = options
+    # sphinx-togglebutton writes its hints into a page script, which the page pass leaves.
+    for name in ("togglebutton_hint", "togglebutton_hint_hide"):
+        if name in config:
+            setattr(config, name, interface_text(language, getattr(config, name)))
 
 
 #: Where the interface is not translated: code, maths, scripts and styles.

@@ -18,7 +18,7 @@ phone). A page passes when:
 - in print, code wraps, no "Click to show"/"Show code cell source" toggle is left, hidden
   solutions are printed and a player prints only its current frame;
 - at 390 px every display equation fits its box, or its box scrolls (with a visible cue)
-  and its number stays level with it, inside the page;
+  and its number stays level with it, inside the page, clear of the formula's ink;
 - a lab page weighs less than the 6.22 MB the widget-rendered labs weighed;
 - axe-core (the copy bundled with axe-playwright-python, nothing fetched) finds no
   violation of the WCAG 2.0/2.1 A and AA rules, at 1280 px and at 390 px;
@@ -83,7 +83,8 @@ PHONE = {"width": 390, "height": 844}
 #: The heaviest lab page when the demos were ipywidgets with their 1.88 MB renderer.
 LAB_PAGE_LIMIT_BYTES = 6_220_000
 PLAYER_HTML = 'class="lu-player"'
-TOGGLE_TEXTS = ("Click to show", "Click to hide", "Show code cell", "Hide code cell")
+TOGGLE_TEXTS = ("Click to show", "Click to hide", "Show code cell", "Hide code cell",
+                "点击显示", "点击隐藏", "显示代码", "隐藏代码", "显示输出", "隐藏输出")
 #: axe-core 4.12.1 as axe-playwright-python 0.1.8 ships it (requirements.txt).
 AXE_JS = Path(axe_playwright_python.__file__).parent / "axe.min.js"
 #: The WCAG 2.0 and 2.1 rules of levels A and AA; axe's "best-practice" rules are not run.
@@ -270,8 +271,22 @@ def screenshot_path(page_path: str, width: int) -> Path:
     return SCREENSHOTS / f"{page_path.removesuffix('.html').replace('/', '__')}__{width}.png"
 
 
+#: The Chinese edition's folder in the site (scripts/build_book.py).
+CHINESE = "zh/"
+
+
+def language_of(page_path: str) -> str:
+    return "zh" if page_path.startswith(CHINESE) else "en"
+
+
+def english_path(page_path: str) -> str:
+    """The English page of which ``page_path`` is the translation (itself if English)."""
+    return page_path.removeprefix(CHINESE)
+
+
 def docname_of(page_path: str) -> str:
-    return page_path.removesuffix(".html")
+    """The source document of a page, in either language."""
+    return english_path(page_path).removesuffix(".html")
 
 
 def stored_players(page_path: str) -> int | None:
@@ -288,7 +303,7 @@ def stored_players(page_path: str) -> int | None:
 
 
 def is_lab(page_path: str) -> bool:
-    return page_path.startswith("notebooks/")
+    return english_path(page_path).startswith("notebooks/")
 
 
 @pytest.mark.parametrize("page_path", PAGES)
@@ -305,6 +320,9 @@ def test_page(page_path: str, site_url: str, browser: Browser, report: dict) -> 
     watch = PageWatch(page, site_url)
     try:
         page.goto(site_url + page_path, wait_until="load")
+        lang = page.evaluate("() => document.documentElement.lang")
+        if lang != {"en": "en", "zh": "zh-CN"}[language_of(page_path)]:
+            problems.append(f"<html lang={lang!r}>")
         maths, missing = wait_for_maths(page)
         if missing:
             pytest.fail(f"{page_path}: {missing}", pytrace=False)
@@ -408,9 +426,11 @@ def check_footer(page: Page, page_path: str) -> list[str]:
     config = course_config()
     repository = config["repository"]["url"].rstrip("/")
     branch = config["repository"].get("branch", "main")
+    chinese = language_of(page_path) == "zh"
     problems = []
-    for words in ("CC BY 4.0", "MIT License", "LICENSE",
-                  f"Course release {config['lossutils_release']}",
+    release = config["lossutils_release"]
+    for words in ("CC BY 4.0", "MIT 许可证" if chinese else "MIT License", "LICENSE",
+                  f"课程版本 {release}" if chinese else f"Course release {release}",
                   f"lossutils {lossutils_version()}"):
         if words not in footer["text"]:
             problems.append(f"the footer does not say {words!r}: {footer['text'][:200]!r}")
@@ -425,12 +445,16 @@ def check_footer(page: Page, page_path: str) -> list[str]:
         problems.append(f"the repository link reads {footer['repository']['text']!r}, "
                         "not the repository's address")
     if not footer["report"] or not footer["report"]["href"].startswith(
-            f"{repository}/issues/new") or footer["report"]["text"] != "Report a problem":
+            f"{repository}/issues/new") or \
+            footer["report"]["text"] != ("报告问题" if chinese else "Report a problem"):
         problems.append(f"no 'Report a problem' link to {repository}/issues/new: "
                         f"{footer['report']}")
     source = source_of(docname_of(page_path))
     if source is not None:
-        edit = f"{repository}/edit/{branch}/{source.relative_to(ROOT).as_posix()}"
+        # The Chinese text of a page lives in its catalog.
+        edited = (f"locales/zh_CN/LC_MESSAGES/{docname_of(page_path)}.po" if chinese
+                  else source.relative_to(ROOT).as_posix())
+        edit = f"{repository}/edit/{branch}/{edited}"
         if not footer["edit"] or footer["edit"]["href"] != edit:
             problems.append(f"the 'Edit this page' link is {footer['edit']}, not {edit}")
     elif footer["edit"]:
@@ -672,6 +696,9 @@ def check_launch_buttons(page: Page, page_path: str) -> list[str]:
         if launch_links:
             problems.append(f"launch buttons on a page that is not a notebook: {launch_links}")
         return problems
+    chinese = language_of(page_path) == "zh"
+    if chinese:  # the Chinese lab opens the Chinese notebook
+        source = source.parent / "zh" / source.name
     expected = colab_url(source)
     relative = source.relative_to(ROOT).as_posix()
     colab = [link for link in launch_links if link.startswith("https://colab.research.google.com")]
@@ -683,7 +710,8 @@ def check_launch_buttons(page: Page, page_path: str) -> list[str]:
     if hub and not any(link.startswith(hub.rstrip("/") + "/hub/user-redirect/git-pull")
                        and relative in link for link in launch_links):
         problems.append(f"no JupyterHub button to {hub} opening {relative}: {launch_links}")
-    badge = page.locator(f'article a[href="{expected}"] img[alt="Open In Colab"]')
+    alt = "在 Colab 中打开" if chinese else "Open In Colab"
+    badge = page.locator(f'article a[href="{expected}"] img[alt="{alt}"]')
     if badge.count() != 1:
         problems.append(f"the notebook's own Open in Colab badge for {expected} is missing")
     if page.locator(".dropdown-download-buttons a[href$='.ipynb']").count() != 1:
@@ -739,9 +767,13 @@ MATHS_AT_PHONE_WIDTH = """() => {
     if (maths) {
       const style = getComputedStyle(maths);
       const m = maths.getBoundingClientRect();
+      // The formula's own ink, as far as its box shows it (a box that scrolls clips it).
+      const ink = (maths.querySelector('mjx-math') || maths).getBoundingClientRect();
       Object.assign(out, {scrollWidth: maths.scrollWidth, clientWidth: maths.clientWidth,
                           overflowX: style.overflowX, cue: style.backgroundImage,
-                          mathsTop: m.top, mathsBottom: m.bottom, mathsRight: m.right});
+                          mathsTop: m.top, mathsBottom: m.bottom, mathsRight: m.right,
+                          inkLeft: Math.max(ink.left, m.left),
+                          inkRight: Math.min(ink.right, m.right)});
     }
     if (number) {
       const n = number.getBoundingClientRect();
@@ -782,6 +814,12 @@ def check_display_maths_fit(page: Page, report: dict) -> list[str]:
                 problems.append(
                     f"390 px: the number {eq['number']} of {name} is not shown level with "
                     "its equation inside the page"
+                )
+            elif (eq["numberLeft"] < eq["inkRight"] - 0.5
+                  and eq["numberRight"] > eq["inkLeft"] + 0.5):
+                problems.append(
+                    f"390 px: the number {eq['number']} of {name} sits over the end of its "
+                    f"formula ({eq['numberLeft']:.0f} px < {eq['inkRight']:.0f} px)"
                 )
     return problems
 
@@ -829,11 +867,14 @@ def test_every_toc_document_is_a_page() -> None:
     """The site has a page for each document of ``_toc.yml``, and no page outside it."""
     if not SITE.is_dir():
         pytest.fail(f"{SITE} is missing: run `make book` first (`make test` does)")
-    pages = {docname_of(p) for p in site_pages()}
     toc = set(toc_docnames())
     generated = {"index", "genindex", "search"}
-    assert toc - pages == set(), f"documents of _toc.yml with no page: {sorted(toc - pages)}"
-    assert pages - toc - generated == set(), f"pages not in _toc.yml: {sorted(pages - toc)}"
+    for language in ("en", "zh"):
+        pages = {docname_of(p) for p in site_pages() if language_of(p) == language}
+        assert toc - pages == set(), \
+            f"{language}: documents of _toc.yml with no page: {sorted(toc - pages)}"
+        assert pages - toc - generated == set(), \
+            f"{language}: pages not in _toc.yml: {sorted(pages - toc)}"
 
 
 def test_the_site_has_demo_players_and_no_widget_renderer() -> None:
@@ -1035,13 +1076,14 @@ def test_copy_buttons_copy_the_code_without_prompts_or_outputs(
         context.close()
 
 
-def search(page: Page, site_url: str, query: str) -> list[dict[str, str]]:
-    """The site's search for ``query``: each result's link and summary, once shown."""
-    page.goto(f"{site_url}search.html?q={query}", wait_until="load")
+def search(page: Page, site_url: str, query: str, edition: str = "") -> list[dict[str, str]]:
+    """The search of the English site (or of ``edition``, "zh/") for ``query``: each
+    result's link and summary, once shown."""
+    page.goto(f"{site_url}{edition}search.html?q={query}", wait_until="load")
     page.wait_for_function(
         "() => document.querySelector('#search-results p.search-summary') !== null"
-        " && !/Searching/.test(document.querySelector('#search-results h2')?.textContent"
-        " || 'Searching')", timeout=PAGE_TIMEOUT_MS)
+        " && !/Searching|正在搜索/.test(document.querySelector('#search-results h2')"
+        "?.textContent || 'Searching')", timeout=PAGE_TIMEOUT_MS)
     page.wait_for_timeout(1500)  # the summaries are fetched page by page
     return page.evaluate("""() => Array.from(document.querySelectorAll(
         '#search-results ul.search > li')).map(li => ({
@@ -1095,3 +1137,120 @@ def test_a_chapter_solution_opens_from_its_bar(site_url: str, browser: Browser) 
         assert back.get_attribute("href").startswith("#ex-")
     finally:
         page.close()
+
+
+# ---- The two languages ----
+
+ALTERNATE = re.compile(r'<link rel="alternate" hreflang="([\w-]+)" href="([^"]+)"')
+SWITCH = re.compile(r'<a class="btn btn-sm lu-language-switch" href="([^"]+)" hreflang="([\w-]+)"')
+
+
+def twin_of(page_path: str) -> str:
+    return english_path(page_path) if language_of(page_path) == "zh" else CHINESE + page_path
+
+
+def test_every_page_links_its_twin_in_the_other_language() -> None:
+    """Each page of either language has a language switch to the same page in the other
+    language, and names both in ``<link rel="alternate" hreflang>``."""
+    if not SITE.is_dir():
+        pytest.fail(f"{SITE} is missing: run `make book` first (`make test` does)")
+    checked = 0
+    for page_path in site_pages():
+        html = (SITE / page_path).read_text(encoding="utf-8")
+        if re.search(r'http-equiv="refresh"', html, re.IGNORECASE):
+            continue  # a redirect (index.html), never shown
+        here = (SITE / page_path).parent
+        twin = twin_of(page_path)
+        switch = SWITCH.search(html)
+        assert switch, f"{page_path}: no language switch"
+        target = (here / switch.group(1)).resolve().relative_to(SITE.resolve()).as_posix()
+        assert target == twin, f"{page_path}: the switch leads to {target}, not {twin}"
+        assert switch.group(2) == ("en" if language_of(page_path) == "zh" else "zh-CN")
+        alternates = {code: (here / href).resolve().relative_to(SITE.resolve()).as_posix()
+                      for code, href in ALTERNATE.findall(html)}
+        english = english_path(page_path)
+        assert alternates == {"en": english, "zh-CN": CHINESE + english}, (page_path, alternates)
+        assert (SITE / twin).is_file(), f"{page_path}: its twin {twin} is not a page"
+        checked += 1
+    assert checked >= 60, f"only {checked} pages checked"
+
+
+@pytest.mark.parametrize("page_path", ["chapters/intro.html", "zh/notebooks/04-zero-one-and-"
+                                       "squared-loss.html"])
+def test_the_language_switch_works_by_keyboard(page_path: str, site_url: str,
+                                               browser: Browser) -> None:
+    """Tab reaches the switch (it is in the page's header, before the text), and Enter
+    opens the same page in the other language."""
+    page = browser.new_page(viewport=DESKTOP)
+    try:
+        page.goto(site_url + page_path, wait_until="load")
+        for _ in range(40):
+            page.keyboard.press("Tab")
+            if page.evaluate("() => document.activeElement.classList.contains("
+                             "'lu-language-switch')"):
+                break
+        else:
+            pytest.fail(f"{page_path}: 40 Tab presses never reached the language switch")
+        ring = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+        assert ring != "none", f"{page_path}: the focused switch shows no focus ring"
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert page.url == site_url + twin_of(page_path), page.url
+        lang = page.evaluate("() => document.documentElement.lang")
+        assert lang == ("en" if language_of(page_path) == "zh" else "zh-CN"), lang
+    finally:
+        page.close()
+
+
+def test_the_chinese_search_finds_cross_entropy_in_chapter_6(site_url: str,
+                                                           browser: Browser) -> None:
+    page = browser.new_page()
+    try:
+        found = [result["href"] for result in search(page, site_url, "交叉熵", CHINESE)]
+        assert any("06-entropy-and-cross-entropy" in href for href in found), found
+    finally:
+        page.close()
+
+
+#: Latin words a Chinese page shows on purpose: names, the switch to English, a key.
+LATIN_ON_CHINESE_PAGES = {
+    "English", "Ctrl", "K", "Colab", "Binder", "LICENSE", "lossutils", "PyTorch",
+    "Creative Commons Attribution 4.0 (CC BY 4.0)", ".ipynb", ".pdf", ".md",
+}
+INTERFACE_TEXT = re.compile(r">([^<>]*[A-Za-z]{3,}[^<>]*)<")
+INTERFACE_ATTRIBUTE = re.compile(r'\b(?:title|aria-label|placeholder|data-bs-title|alt)='
+                                 r'"([^"]*[A-Za-z]{3,}[^"]*)"')
+
+
+def english_interface(html_text: str) -> list[str]:
+    """The English words of a page outside its text (code, maths and scripts aside)."""
+    outside = re.sub(r"<(script|style|pre|code|math|mjx-container)\b.*?</\1>", "",
+                     html_text, flags=re.DOTALL)
+    outside = re.sub(r"<article\b.*?</article>", "", outside, flags=re.DOTALL)
+    found = []
+    for text in INTERFACE_TEXT.findall(outside) + INTERFACE_ATTRIBUTE.findall(outside):
+        text = text.strip()
+        if (not text or re.search("[\u4e00-\u9fff]", text) or text in LATIN_ON_CHINESE_PAGES
+                or re.fullmatch(r"(lossutils|torch)[\w.]*|github\.com/[\w./-]+|"
+                                r"[\d.]+ [A-Z][a-z]+|v?[\d.]+|\\\(.*\\\)", text)):
+            continue
+        found.append(text)
+    return found
+
+
+def test_the_chinese_interface_is_in_chinese() -> None:
+    """Around the translated text of every Chinese page (header, sidebars, footer, the
+    buttons' tooltips), no English words but names."""
+    pages = [p for p in site_pages() if language_of(p) == "zh"]
+    assert pages, "no Chinese site: run `make book`"
+    english = {}
+    for page_path in pages:
+        found = english_interface((SITE / page_path).read_text(encoding="utf-8"))
+        if found:
+            english[page_path] = found
+    assert not english, "\n".join(f"{p}: {found[:5]}" for p, found in english.items())
+
+
+def test_the_interface_check_sees_english() -> None:
+    planted = '<nav aria-label="Main"><a title="Toggle primary sidebar">目录</a></nav>'
+    assert sorted(english_interface(planted)) == ["Main", "Toggle primary sidebar"]
