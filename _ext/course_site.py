@@ -22,6 +22,20 @@
    list of list items (not of back-links, nor of the deprecated ``doc-biblioentry``); an
    empty header cell of a table gets a visually hidden word; a lab's solution cell says
    "Solution to lab exercise N.k" on its closed toggle, not "Show code cell source".
+6. A light first visit. The theme's ``fontawesome.js`` (1.49 MB: every icon, drawn as
+   SVG by script) is not loaded: the theme's style sheet holds the same icons as web
+   fonts, which are cut down to the icons the site shows (0.27 MB to a few kB), as is
+   the style sheet's list of icons. The search index (0.13 MB in English, 0.2 MB in
+   Chinese), which pydata-sphinx-theme loads on every page for a search-as-you-type
+   that this site does not turn on, loads on the search page only; sphinx-design's
+   and sphinx-thebe's files, and the labs' stored widget state, which no page uses,
+   not at all.
+   MathJax is loaded piece by piece (``mathjax/startup.js`` with the TeX input, the HTML
+   output and the hidden MathML that screen readers read; ``_config.yml``), without the
+   0.43 MB context menu of its one-file bundle. A demo player's frames, written into its
+   notebook's output as ``data:`` URIs, become files of ``_images/frames/`` that the
+   browser fetches when a frame is first shown, and every picture of a page loads when
+   it nears the screen (``loading="lazy"``).
 (``_static/course.js``, which Jupyter Book adds to every page as it adds every script in
 ``_static/``, makes a display equation that scrolls sideways a Tab stop, as the theme does
 for code blocks and tables; MathJax's own Tab stops are off.)
@@ -29,7 +43,9 @@ for code blocks and tables; MathJax's own Tab stops are off.)
 
 from __future__ import annotations
 
+import base64
 import functools
+import hashlib
 import html
 import re
 import subprocess
@@ -263,21 +279,142 @@ def accessible(page: str) -> str:
     return page
 
 
+# ---- 6. Frames as files, pictures loaded when near ----
+
+FRAME = re.compile(r'(<img class="lu-frame"[^>]*?) src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
+IMAGE_WITHOUT_LOADING = re.compile(r"<img(?![^>]*\bloading=)")
+FRAMES = "_images/frames"
+
+
+def frames_as_files(page: str, page_path: Path, outdir: Path) -> str:
+    """Each demo frame of ``page`` written once to ``_images/frames/<hash>.png`` and
+    linked from there, relative to the page."""
+    frames = outdir / FRAMES
+    up = "../" * (len(page_path.relative_to(outdir).parts) - 1)
+
+    def as_file(match: re.Match[str]) -> str:
+        data = base64.b64decode(match.group(2))
+        name = hashlib.sha256(data).hexdigest()[:20] + ".png"
+        frames.mkdir(parents=True, exist_ok=True)
+        if not (frames / name).exists():
+            (frames / name).write_bytes(data)
+        # Its size from the PNG header, so that the page keeps its layout until it loads.
+        width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+        return f'{match.group(1)} src="{up}{FRAMES}/{name}" width="{width}" height="{height}"'
+
+    return FRAME.sub(as_file, page)
+
+
+#: pydata-sphinx-theme's layout names its icon script itself, not through script_files.
+ICON_SCRIPT = re.compile(r'<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*">'
+                         r"</script>\s*")
+
+
+def without_icon_script(page: str) -> str:
+    """The pages do without the theme's icon script: its style sheet has the icons as
+    fonts (6.)."""
+    return ICON_SCRIPT.sub("", page)
+
+
+#: What a page other than the search page, and a page without sphinx-design's classes,
+#: loads for nothing.
+SEARCH_SCRIPTS = re.compile(r'<script src="[^"]*(?:_static/searchtools\.js|_static/language_data'
+                            r'\.js|searchindex\.js)[^"]*"></script>\s*')
+DESIGN_FILES = re.compile(r'<link rel="stylesheet" type="text/css" href="[^"]*sphinx-design\.min'
+                          r'\.css[^"]*" />\s*|<script[^>]* src="[^"]*design-tabs\.js[^"]*">'
+                          r"</script>\s*")
+#: No page has a Thebe button (launch_buttons has no thebe), and no page renders
+#: ipywidgets: their scripts and the widget state a lab stores are dead weight.
+THEBE_AND_WIDGET_STATE = re.compile(
+    r'<link rel="stylesheet" type="text/css" href="[^"]*sphinx-thebe\.css[^"]*" />\s*'
+    r'|<script[^>]* src="[^"]*sphinx-thebe\.js[^"]*"></script>\s*'
+    r'|<script type="text/x-thebe-config">.*?</script>\s*'
+    r'|<script type="application/vnd\.jupyter\.widget-state\+json">.*?</script>\s*',
+    re.DOTALL)
+
+
+def without_unused_files(page: str, page_path: Path) -> str:
+    if page_path.name != "search.html":
+        page = SEARCH_SCRIPTS.sub("", page)
+    if not re.search(r'class="(?:[^"]* )?sd-', page):
+        page = DESIGN_FILES.sub("", page)
+    if "thebe-launch-button" not in page:
+        page = THEBE_AND_WIDGET_STATE.sub("", page)
+    return page
+
+
+ICON_CLASS = re.compile(r"\bfa-[a-z0-9-]+")
+#: A rule of the theme's style sheet that draws icons: ``.fa-bars:before{content:"\f0c9"}``.
+ICON_RULE = re.compile(r'((?:\.fa-[\w-]+:before,?)+)\{content:"\\([0-9a-f]+)"\}')
+ICON_STYLES = "_static/styles/pydata-sphinx-theme.css"
+ICON_FONTS = "_static/vendor/fontawesome/webfonts"
+
+
+def only_the_icons_shown(outdir: Path) -> None:
+    """The theme's icon rules and web fonts cut down to the icons that the site's pages
+    and scripts name (6.)."""
+    from fontTools import subset
+
+    styles = outdir / ICON_STYLES
+    if not styles.is_file():
+        return
+    shown = set()
+    for path in [*outdir.rglob("*.html"), *(outdir / "_static").rglob("*.js")]:
+        shown |= set(ICON_CLASS.findall(path.read_text(encoding="utf-8", errors="ignore")))
+    codes = set()
+
+    def kept(match: re.Match[str]) -> str:
+        names = set(re.findall(r"\.(fa-[\w-]+):before", match.group(1)))
+        if names & shown:
+            codes.add(int(match.group(2), 16))
+            return match.group(0)
+        return ""
+
+    css = ICON_RULE.sub(kept, styles.read_text(encoding="utf-8"))
+    if not codes:
+        raise ConfigError(f"no icon of {ICON_STYLES} is shown: has the theme changed?")
+    styles.write_text(css, encoding="utf-8")
+    options = subset.Options()
+    options.flavor = "woff2"
+    options.layout_features = ["*"]
+    for font in sorted((outdir / ICON_FONTS).glob("*.woff2")):
+        cut = subset.Subsetter(options)
+        loaded = subset.load_font(str(font), options)
+        cut.populate(unicodes=codes)
+        cut.subset(loaded)
+        subset.save_font(loaded, str(font), options)
+
+
+def lazy_pictures(page: str) -> str:
+    """Every picture loads when it nears the screen; a hidden frame, when first shown."""
+    return IMAGE_WITHOUT_LOADING.sub('<img loading="lazy"', page)
+
+
 def correct_written_pages(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    for path in Path(app.outdir).rglob("*.html"):
+    outdir = Path(app.outdir)
+    for path in outdir.rglob("*.html"):
         if {"_static", "_sources", "_images"} & set(path.relative_to(app.outdir).parts):
             continue
         page = path.read_text(encoding="utf-8")
-        corrected = accessible(page)
+        corrected = without_unused_files(without_icon_script(
+            lazy_pictures(frames_as_files(accessible(page), path, outdir))), path)
         if corrected != page:
             path.write_text(corrected, encoding="utf-8")
+    only_the_icons_shown(outdir)
+
+
+def load_mathjax_in_pieces(app: Sphinx, config: Config) -> None:
+    """sphinx-mathjax-offline names its one-file bundle when it is set up; the pages load
+    MathJax's startup instead, which loads what ``mathjax3_config`` lists (6.)."""
+    config.mathjax_path = "mathjax/startup.js"
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("lu_commit", course_commit(Path(app.srcdir)), "html")
     app.connect("config-inited", check_launch_buttons)
+    app.connect("config-inited", load_mathjax_in_pieces)
     # After sphinx-book-theme's add_launch_buttons (priority 501), before the page is written.
     app.connect("html-page-context", correct_page, priority=900)
     app.connect("build-finished", correct_written_pages)

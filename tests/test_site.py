@@ -19,9 +19,10 @@ phone). A page passes when:
   solutions are printed and a player prints only its current frame;
 - at 390 px every display equation fits its box, or its box scrolls (with a visible cue)
   and its number stays level with it, inside the page, clear of the formula's ink;
-- a lab page weighs less than the 6.22 MB the widget-rendered labs weighed;
+- its first visit (everything the browser fetches until the network is idle, at 1280 px)
+  weighs at most 1.65 MB uncompressed; it weighed up to 4.6 MB;
 - axe-core (the copy bundled with axe-playwright-python, nothing fetched) finds no
-  violation of the WCAG 2.0/2.1 A and AA rules, at 1280 px and at 390 px;
+  violation of the WCAG 2.0/2.1 A and AA rules, at 1280 px (light and dark) and 390 px;
 - its footer gives the licence in words, the repository and "Report a problem" as text
   links, "Edit this page" when the page has a source, and the course's and lossutils'
   versions as ``_config.yml`` and ``pyproject.toml`` give them;
@@ -80,8 +81,11 @@ WEIGHTS = SCREENSHOTS / "page-weights.json"
 PAGE_TIMEOUT_MS = 30_000
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
-#: The heaviest lab page when the demos were ipywidgets with their 1.88 MB renderer.
-LAB_PAGE_LIMIT_BYTES = 6_220_000
+#: The most a page's first visit may fetch. It was up to 4.58 MB, 1.49 MB of it an icon
+#: script and 1.16 MB MathJax's one-file bundle; now up to 1.61 MB, of which MathJax's
+#: pieces are 0.7 MB. The issue asks for 1.5 MB: maths typeset when the book is built
+#: would get there; until then this bound keeps what was won.
+PAGE_LIMIT_BYTES = 1_650_000
 PLAYER_HTML = 'class="lu-player"'
 TOGGLE_TEXTS = ("Click to show", "Click to hide", "Show code cell", "Hide code cell",
                 "点击显示", "点击隐藏", "显示代码", "隐藏代码", "显示输出", "隐藏输出")
@@ -256,6 +260,14 @@ def wait_for_maths(page: Page) -> tuple[int, str | None]:
     return count, None
 
 
+# Pictures load when they near the screen (loading="lazy"): a check of every picture, or
+# a full-page screenshot, first has them all loaded.
+LOAD_EVERY_PICTURE = """async () => { const images = Array.from(document.images);
+  images.forEach(img => { img.loading = 'eager'; });
+  await Promise.all(images.filter(img => img.checkVisibility())
+                          .map(img => img.decode().catch(() => null))); }"""
+
+
 def screenshot(page: Page, page_path: str, viewport: dict[str, int]) -> None:
     """The whole page, scrolled to the top (sticky sidebars drawn where they start), when
     asked for (``make screenshots``, and CI, which keeps them): pictures for a person to
@@ -263,6 +275,7 @@ def screenshot(page: Page, page_path: str, viewport: dict[str, int]) -> None:
     if not os.environ.get("LOSSUTILS_SCREENSHOTS"):
         return
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.evaluate(LOAD_EVERY_PICTURE)
     page.evaluate("() => window.scrollTo(0, 0)")
     page.screenshot(path=str(screenshot_path(page_path, viewport["width"])), full_page=True)
 
@@ -320,19 +333,18 @@ def test_page(page_path: str, site_url: str, browser: Browser, report: dict) -> 
     watch = PageWatch(page, site_url)
     try:
         page.goto(site_url + page_path, wait_until="load")
-        lang = page.evaluate("() => document.documentElement.lang")
-        if lang != {"en": "en", "zh": "zh-CN"}[language_of(page_path)]:
-            problems.append(f"<html lang={lang!r}>")
         maths, missing = wait_for_maths(page)
         if missing:
             pytest.fail(f"{page_path}: {missing}", pytrace=False)
         page.wait_for_load_state("networkidle")
+        lang = page.evaluate("() => document.documentElement.lang")
+        if lang != {"en": "en", "zh": "zh-CN"}[language_of(page_path)]:
+            problems.append(f"<html lang={lang!r}>")
         report["page_weights"][page_path] = weight = watch.weight()
-        if is_lab(page_path) and weight["bytes"] >= LAB_PAGE_LIMIT_BYTES:
+        if weight["bytes"] > PAGE_LIMIT_BYTES:
             problems.append(
-                f"the page weighs {weight['bytes'] / 1e6:.2f} MB in "
-                f"{weight['requests']} requests (a lab page must stay below "
-                f"{LAB_PAGE_LIMIT_BYTES / 1e6:.2f} MB)"
+                f"the first visit weighs {weight['bytes'] / 1e6:.2f} MB in "
+                f"{weight['requests']} requests (at most {PAGE_LIMIT_BYTES / 1e6:.1f} MB)"
             )
         if maths:
             report["pages_with_maths"] += 1
@@ -346,6 +358,10 @@ def test_page(page_path: str, site_url: str, browser: Browser, report: dict) -> 
         problems += check_examples_fit(page)
         code_size = cell_code_size(page)
         problems += check_axe(page, page_path, DESKTOP, report)
+        # The dark theme, as the theme's switch sets it, then back to light.
+        page.evaluate("() => document.documentElement.dataset.theme = 'dark'")
+        problems += check_axe(page, page_path, DESKTOP, report, theme="dark")
+        page.evaluate("() => document.documentElement.dataset.theme = 'light'")
         screenshot(page, page_path, DESKTOP)
         problems += check_print(page)
 
@@ -354,6 +370,7 @@ def test_page(page_path: str, site_url: str, browser: Browser, report: dict) -> 
                       "requestAnimationFrame(done)))")  # laid out again at the new width
         # The theme (and course.js) make a box that scrolls a Tab stop 300 ms after a resize.
         page.wait_for_timeout(500)
+        page.evaluate(LOAD_EVERY_PICTURE)
         problems += check_no_sideways_scroll(page)
         problems += check_display_maths_fit(page, report)
         problems += check_tables_scroll(page, report)
@@ -376,7 +393,8 @@ def test_page(page_path: str, site_url: str, browser: Browser, report: dict) -> 
     assert not problems, f"{page_path}:\n  " + "\n  ".join(problems)
 
 
-def check_axe(page: Page, page_path: str, viewport: dict[str, int], report: dict) -> list[str]:
+def check_axe(page: Page, page_path: str, viewport: dict[str, int], report: dict,
+              theme: str = "light") -> list[str]:
     """axe-core's WCAG 2.0/2.1 A and AA rules: no violation, whatever its impact."""
     if not page.evaluate("() => !!window.axe"):
         page.add_script_tag(path=str(AXE_JS))
@@ -398,7 +416,7 @@ def check_axe(page: Page, page_path: str, viewport: dict[str, int], report: dict
         counts["nodes"] += len(violation["nodes"])
         first = violation["nodes"][0]["html"][:160] if violation["nodes"] else ""
         problems.append(
-            f"axe at {viewport['width']} px: {violation['id']} ({violation['impact']}, "
+            f"axe at {viewport['width']} px, {theme}: {violation['id']} ({violation['impact']}, "
             f"{len(violation['nodes'])} elements): {violation['help']}; first: {first}"
         )
     return problems
