@@ -48,7 +48,19 @@ from course_files import (
 )
 from playwright.sync_api import Browser, BrowserContext, Page
 
-NOTEBOOKS = notebooks()
+#: The nine labs, and one Chinese lab (notebooks/zh, made by
+#: scripts/translate_notebooks.py): a Chinese reader runs the same code.
+NOTEBOOKS = [*notebooks(), *notebooks()[2:3]]
+NOTEBOOKS[-1] = NOTEBOOKS[-1].parent / "zh" / NOTEBOOKS[-1].name
+
+
+def served_name(notebook: Path) -> str:
+    """The name a lab has in the test's JupyterLab (the Chinese one is ``zh-<name>``)."""
+    return f"zh-{notebook.name}" if notebook.parent.name == "zh" else notebook.name
+
+
+def english_twin(notebook: Path) -> Path:
+    return notebook.parent.parent / notebook.name if notebook.parent.name == "zh" else notebook
 KERNEL_NAME = "python3"
 RUN_TIMEOUT_MS = 180_000
 UI_TIMEOUT_MS = 60_000
@@ -123,7 +135,7 @@ def lab(colab_runtime: Runtime) -> Iterator[Lab]:
         root = home / "course"
         root.mkdir()
         for notebook in NOTEBOOKS:
-            (root / notebook.name).write_bytes(notebook.read_bytes())
+            (root / served_name(notebook)).write_bytes(notebook.read_bytes())
         env = write_settings(home / "jupyter", colab_runtime.python)
         port, token = free_port(), secrets.token_hex(16)
         log = (home / "server.log").open("w")
@@ -336,7 +348,7 @@ def lab_browser(browser: Browser) -> Iterator[BrowserContext]:
         context.close()
 
 
-@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda path: path.name)
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=served_name)
 def test_notebook_runs_in_jupyterlab(notebook: Path, lab: Lab,
                                      lab_browser: BrowserContext) -> None:
     code = [c for c in nbformat.read(notebook, as_version=4).cells if c.cell_type == "code"]
@@ -344,26 +356,27 @@ def test_notebook_runs_in_jupyterlab(notebook: Path, lab: Lab,
     # folded placeholder, with no execution count, instead of their code.
     folded = [c for c in code if c.metadata.get("jupyter", {}).get("source_hidden")]
     expected_cells = len(code) - len(folded)
-    saved = lab.root / notebook.name
+    name = served_name(notebook)
+    saved = lab.root / name
     page = lab_browser.new_page()
     page.set_default_timeout(UI_TIMEOUT_MS)
     page_errors: list[str] = []
     page.on("pageerror", lambda error: page_errors.append(str(error)))
     try:
         # `reset`: a fresh workspace, without the tabs of the notebooks opened before.
-        page.goto(f"{lab.url}lab/tree/{notebook.name}?reset&token={lab.token}")
+        page.goto(f"{lab.url}lab/tree/{name}?reset&token={lab.token}")
         page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell",
                                timeout=UI_TIMEOUT_MS)
-        wait_for_kernel(lab, page, notebook.name)
+        wait_for_kernel(lab, page, name)
         placeholders = page.locator(f"{PANEL} .jp-CodeCell .jp-InputPlaceholder")
         assert placeholders.count() == len(folded), (
-            f"{notebook.name}: {placeholders.count()} code cells folded in JupyterLab, "
+            f"{name}: {placeholders.count()} code cells folded in JupyterLab, "
             f"{len(folded)} stored with hidden source"
         )
         for cell, shown_line in zip(folded, placeholders.all_inner_texts(), strict=True):
             first_line = cell.source.splitlines()[0] if cell.source else ""
             assert shown_line.strip() == first_line.strip(), (
-                f"{notebook.name}: a folded cell shows {shown_line!r}, not its first line "
+                f"{name}: a folded cell shows {shown_line!r}, not its first line "
                 f"{first_line!r}"
             )
         menu(page, "Edit", "Clear Outputs of All Cells")
@@ -373,20 +386,20 @@ def test_notebook_runs_in_jupyterlab(notebook: Path, lab: Lab,
         shown = wait_for_all_cells(page, expected_cells)
         assert len(shown) == expected_cells and all(
             re.fullmatch(r"\[\d+\]:", p) for p in shown
-        ), f"{notebook.name}: not every code cell ran in JupyterLab: prompts {shown}"
+        ), f"{name}: not every code cell ran in JupyterLab: prompts {shown}"
         ran = page.locator(f"{PANEL} .jp-CodeCell:has(.jp-InputPlaceholder) .jp-OutputArea-output")
         assert ran.count() >= len(folded), (
-            f"{notebook.name}: a folded (solution) cell shows no output after Run All"
+            f"{name}: a folded (solution) cell shows no output after Run All"
         )
 
         errors = page.locator(
             '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output'
             '[data-mime-type="application/vnd.jupyter.stderr"]'
         ).all_inner_texts()
-        assert not errors, f"{notebook.name}: error or stderr output in JupyterLab: {errors}"
+        assert not errors, f"{name}: error or stderr output in JupyterLab: {errors}"
 
-        moved = move_every_live_slider(page, notebook.name, stored_frame_values(notebook))
-        lab.sliders_moved += [f"{notebook.name}: {m}" for m in moved]
+        moved = move_every_live_slider(page, name, stored_frame_values(english_twin(notebook)))
+        lab.sliders_moved += [f"{name}: {m}" for m in moved]
 
         mtime = saved.stat().st_mtime_ns
         page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook").click(
@@ -395,13 +408,13 @@ def test_notebook_runs_in_jupyterlab(notebook: Path, lab: Lab,
         deadline = time.monotonic() + 30
         while saved.stat().st_mtime_ns == mtime and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert saved.stat().st_mtime_ns != mtime, f"{notebook.name}: Ctrl+S did not save it"
+        assert saved.stat().st_mtime_ns != mtime, f"{name}: Ctrl+S did not save it"
         check_saved(saved)
-        lab.notebooks_run.append(notebook.name)
-        assert not page_errors, f"{notebook.name}: JupyterLab page errors: {page_errors}"
+        lab.notebooks_run.append(name)
+        assert not page_errors, f"{name}: JupyterLab page errors: {page_errors}"
     finally:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"jupyterlab__{notebook.stem}.png"))
+        page.screenshot(path=str(SCREENSHOTS / f"jupyterlab__{Path(name).stem}.png"))
         page.close()
         for session in lab.api("sessions") or []:
             lab.api(f"sessions/{session['id']}", method="DELETE")
@@ -428,7 +441,7 @@ def test_the_labs_ran_in_the_colab_runtime(lab: Lab, colab_runtime: Runtime) -> 
     specs = lab.api("kernelspecs")["kernelspecs"]
     argv = specs[KERNEL_NAME]["spec"]["argv"]
     assert Path(argv[0]) == colab_runtime.python, argv
-    assert lab.notebooks_run == [path.name for path in NOTEBOOKS], lab.notebooks_run
+    assert lab.notebooks_run == [served_name(path) for path in NOTEBOOKS], lab.notebooks_run
 
 
 def test_the_labs_have_demos_that_respond(lab: Lab) -> None:
