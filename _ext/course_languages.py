@@ -102,13 +102,15 @@ def page_url(pagename: str, language: str, from_language: str) -> str:
 def switch_html(pagename: str, language: str) -> str:
     other = "zh_CN" if language == "en" else "en"
     code, name, _ = LANGUAGES[other]
+    short = {"en": "EN", "zh_CN": "中"}[other]  # on a phone, where the header is full
     label = interface_text(language, "Read this page in English" if other == "en"
                            else "Read this page in Chinese")
     return (f'<a class="btn btn-sm lu-language-switch" href="{page_url(pagename, other, language)}"'
             f' hreflang="{code}" lang="{code}" title="{html.escape(label)}"'
             f' aria-label="{html.escape(label)}">'
             f'<i class="fa-solid fa-language" aria-hidden="true"></i>'
-            f'<span class="lu-language-name">{name}</span></a>')
+            f'<span class="lu-language-name">{name}</span>'
+            f'<span class="lu-language-short" aria-hidden="true">{short}</span></a>')
 
 
 def add_switch(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],

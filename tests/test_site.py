@@ -360,6 +360,7 @@ def test_page(page_path: str, site_url: str, browser: Browser, report: dict) -> 
         problems += check_axe(page, page_path, DESKTOP, report)
         # The dark theme, as the theme's switch sets it, then back to light.
         page.evaluate("() => document.documentElement.dataset.theme = 'dark'")
+        page.wait_for_timeout(400)  # the theme's colour transitions end
         problems += check_axe(page, page_path, DESKTOP, report, theme="dark")
         page.evaluate("() => document.documentElement.dataset.theme = 'light'")
         screenshot(page, page_path, DESKTOP)
@@ -378,6 +379,9 @@ def test_page(page_path: str, site_url: str, browser: Browser, report: dict) -> 
         if cell_code_size(page) != code_size:
             problems.append(f"code in cells is {code_size} at 1280 px but "
                             f"{cell_code_size(page)} at 390 px")
+        # At the top, where the theme's "back to top" button is hidden, not fading.
+        page.evaluate("() => window.scrollTo(0, 0)")
+        page.wait_for_timeout(400)
         problems += check_axe(page, page_path, PHONE, report)
         screenshot(page, page_path, PHONE)
     finally:
