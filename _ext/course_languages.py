@@ -231,7 +231,9 @@ def retrieve_glue_data(document: nodes.document, key: str) -> Any:
 def setup(app: Sphinx) -> dict[str, Any]:
     glue_roles.retrieve_glue_data = retrieve_glue_data
     glue_directives.retrieve_glue_data = retrieve_glue_data
-    app.connect("config-inited", translate_settings)
+    # Before sphinx-togglebutton writes its hints into a page script (its own
+    # config-inited handler).
+    app.connect("config-inited", translate_settings, priority=100)
     app.connect("html-page-context", add_switch)
     # After course_site's corrections (which write "Sections of ..." and the solution
     # toggles' words) are in the written pages.

@@ -172,7 +172,7 @@ def footer_html(
         links.append(f'<a class="lu-edit" href="{html.escape(edit_url)}">'
                      f"{translate('Edit this page')}</a>")
     built = translate(", built from commit {}").format(html.escape(commit)) if commit else ""
-    cc = f'<a href="{CC_BY}">Creative Commons Attribution 4.0 (CC BY 4.0)</a>'
+    cc = f'<a href="{CC_BY}">{translate("Creative Commons Attribution 4.0 (CC BY 4.0)")}</a>'
     licence = (f'<a class="lu-licence-file" href="{html.escape(repository)}/blob/'
                f'{html.escape(branch)}/LICENSE">LICENSE</a>')
     licence_line = translate("The text and figures of this course are licensed under {}; "

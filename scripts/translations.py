@@ -45,10 +45,17 @@ TEMPLATES = GETTEXT_RUN / "_build" / "gettext"
 BIN = Path(sys.executable).parent
 
 
-def from_docstring(locations: list[tuple[str, int | None]]) -> bool:
+#: reStructuredText roles, which only the docstrings write (the pages are MyST).
+REST_ROLE = re.compile(r"(?<![\w}]):(?:math|func|class|meth|attr|obj|data|mod):`")
+
+
+def from_docstring(locations: list[tuple[str, int | None]], message: str = "") -> bool:
     """Whether every place a message comes from is a docstring (autodoc's locations read
-    ``lossutils/regression.py:docstring of lossutils.regression.mse_loss:3``)."""
-    return bool(locations) and all(DOCSTRING in path for path, _ in locations)
+    ``lossutils/regression.py:docstring of lossutils.regression.mse_loss:3``), or the
+    message is written in a docstring's reStructuredText (a ``#:`` comment on a
+    constant has no docstring location)."""
+    return (bool(locations) and all(DOCSTRING in path for path, _ in locations)) or \
+        bool(REST_ROLE.search(message))
 
 
 #: A docstring's location, made one word: babel splits locations at spaces.
@@ -61,7 +68,7 @@ def course_messages(template: Path) -> None:
     text = template.read_text(encoding="utf-8").replace(":docstring of ", DOCSTRING)
     catalog = read_po(io.BytesIO(text.encode("utf-8")))
     for message in list(catalog):
-        if message.id and from_docstring(message.locations):
+        if message.id and from_docstring(message.locations, message.id):
             catalog.delete(message.id, message.context)
     with template.open("wb") as file:
         write_po(file, catalog, width=0, no_location=True, omit_header=False)
@@ -81,7 +88,7 @@ def needs_no_words(message: str) -> bool:
 
 def copy_wordless_messages(catalog_path: Path) -> None:
     """Give each untranslated wordless message its own text as its translation (a
-    formula's ``\\text{...}`` words may still be translated by hand)."""
+    display formula's is final: Sphinx cannot translate one)."""
     with catalog_path.open("rb") as file:
         catalog = read_po(file)
     changed = False

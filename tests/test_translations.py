@@ -127,6 +127,13 @@ def test_an_obsolete_message_is_named(tmp_path: Path) -> None:
     assert any("obsolete" in problem for problem in problems), problems
 
 
+def test_a_display_formula_stays_as_it_is(tmp_path: Path) -> None:
+    source = "\n\\hat y = 1 \\text{ if } h > t\n"
+    assert problems_of(tmp_path, source, source) == []
+    problems = problems_of(tmp_path, source, source.replace("if", "若"))
+    assert any("drops or alters" in problem for problem in problems), problems
+
+
 def test_a_hole_of_an_alt_text_is_kept(tmp_path: Path) -> None:
     problems = problems_of(tmp_path, "A line at slope w = {}, intercept b = {}",
                            "斜率 w = {} 的直线")

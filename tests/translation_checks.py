@@ -58,7 +58,7 @@ def _role_pieces(text: str) -> tuple[list[str], str]:
     return pieces, ROLE.sub(" ", text)
 
 
-#: Words inside a formula (``\\text{if }``, ``\\text{otherwise}``) are translated.
+#: Words inside an inline formula (``\\text{if }``) may be translated.
 MATH_WORDS = re.compile(r"\\text\{[^{}]*\}")
 
 
@@ -68,8 +68,10 @@ def math_skeleton(formula: str) -> str:
 
 
 def is_display_math(message: str) -> bool:
-    """A display formula is a message of its own, between two line ends."""
-    return message.startswith("\n") and message.endswith("\n")
+    """A display formula is a message of its own: between two line ends in a chapter,
+    TeX from its first character in a lab."""
+    return (message.startswith("\n") and message.endswith("\n")) or \
+        (message.lstrip().startswith("\\") and "$" not in message)
 
 
 def kept_pieces(text: str) -> Counter:
@@ -77,7 +79,9 @@ def kept_pieces(text: str) -> Counter:
     words of its ``\\text{}``), the glued values, cross-reference targets, code, link
     targets and the numbers of the prose."""
     if is_display_math(text):
-        return Counter([math_skeleton(text.strip())])
+        # Sphinx cannot translate a display formula: any change, even a \text{} word,
+        # and the Chinese page shows "::" where the formula was.
+        return Counter([text.strip()])
     pieces, rest = _role_pieces(text)
     for pattern in (DISPLAY_MATH, INLINE_MATH):
         pieces += [math_skeleton(formula) for formula in pattern.findall(rest)]
@@ -135,6 +139,8 @@ TERM_FORMS = {
 
 def prose_of(text: str) -> str:
     """``text`` without its roles, formulas and code: where a term is a word."""
+    if is_display_math(text):
+        return ""
     rest = _role_pieces(text)[1]
     for pattern in (DISPLAY_MATH, INLINE_MATH, CODE):
         rest = pattern.sub(" ", rest)
