@@ -79,11 +79,18 @@ UNTRANSLATED_PIECES = re.compile(r"\$\$.*?\$\$|\$[^$]+\$|\{[\w:.-]+\}`[^`]*`|``?
                                  re.DOTALL)
 
 
+def is_display_math(message: str) -> bool:
+    """A display formula is a message of its own: between two line ends in a chapter,
+    TeX from its first character in a lab. Sphinx cannot translate one."""
+    return (message.startswith("\n") and message.endswith("\n")) or \
+        (message.lstrip().startswith("\\") and "$" not in message)
+
+
 def needs_no_words(message: str) -> bool:
-    """A display formula (a message between two line ends), or a message of formulas,
-    code and glued values alone (a table cell such as ``$\\hat y_i$``)."""
-    formula = message.startswith("\n") and message.endswith("\n")
-    return formula or not re.search(r"[A-Za-z]{2,}", UNTRANSLATED_PIECES.sub(" ", message))
+    """A display formula, or a message of formulas, code and glued values alone (a
+    table cell such as ``$\\hat y_i$``)."""
+    return is_display_math(message) or \
+        not re.search(r"[A-Za-z]{2,}", UNTRANSLATED_PIECES.sub(" ", message))
 
 
 def copy_wordless_messages(catalog_path: Path) -> None:

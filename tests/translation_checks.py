@@ -20,6 +20,9 @@ from babel.messages.pofile import read_po
 from markdown_it import MarkdownIt
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+from translations import is_display_math  # noqa: E402  (the one definition)
+
 CATALOGS = ROOT / "locales" / "zh_CN" / "LC_MESSAGES"
 GLOSSARY = ROOT / "chapters" / "glossary.md"
 #: SHA-256 prefixes of every run of RUN Chinese characters in the source lesson
@@ -65,13 +68,6 @@ MATH_WORDS = re.compile(r"\\text\{[^{}]*\}")
 def math_skeleton(formula: str) -> str:
     """A formula with the words of its ``\\text{...}`` taken out."""
     return MATH_WORDS.sub(r"\\text{}", formula)
-
-
-def is_display_math(message: str) -> bool:
-    """A display formula is a message of its own: between two line ends in a chapter,
-    TeX from its first character in a lab."""
-    return (message.startswith("\n") and message.endswith("\n")) or \
-        (message.lstrip().startswith("\\") and "$" not in message)
 
 
 def kept_pieces(text: str) -> Counter:
