@@ -54,13 +54,25 @@ $(CHROMIUM): | $(CJK_FONT)
 
 chromium: $(CHROMIUM)
 
+# The book's maths is typeset when it is built, by MathJax under Node.js
+# (_ext/course_maths.py): Debian's Node.js and npm when the machine has none, then the
+# packages that package-lock.json pins.
+NPM := $(or $(shell command -v npm),/usr/bin/npm)
+NODE_PACKAGES := node_modules/.package-lock.json
+$(NPM):
+	$(SUDO) apt-get update
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y nodejs npm
+
+$(NODE_PACKAGES): package.json package-lock.json | $(NPM)
+	$(NPM) ci --no-audit --no-fund --loglevel=error
+
 # The HTML is written afresh each time (no pages left over from renamed chapters); the
 # executed chapters (_build/.jupyter_cache) and doctrees in _build/ are kept, so a
 # rebuild stays quick. Both languages, strict: scripts/build_book.py. The chapters run
 # once, in the English build; their kernels log the figures they draw into
 # _build/chapter-figures (tests/figure_log.py), so that `make figures` checks them
 # without running them again.
-book: $(STAMP)
+book: $(STAMP) $(NODE_PACKAGES)
 	rm -rf _build/html
 	$(BIN)/python tests/figure_log.py --into _build/chapter-figures -- \
 		$(BIN)/python scripts/build_book.py
@@ -75,7 +87,7 @@ translations: $(STAMP) book
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-unit: $(STAMP) $(CHROMIUM)
+unit: $(STAMP) $(CHROMIUM) $(NODE_PACKAGES)
 	$(BIN)/pytest tests lossutils \
 		$(addprefix --ignore=,$(CLIENT_TESTS) $(FIGURE_TESTS) $(CURRENCY_TESTS))
 

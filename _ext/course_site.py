@@ -30,15 +30,14 @@
    that this site does not turn on, loads on the search page only; sphinx-design's
    and sphinx-thebe's files, and the labs' stored widget state, which no page uses,
    not at all.
-   MathJax is loaded piece by piece (``mathjax/startup.js`` with the TeX input, the HTML
-   output and the hidden MathML that screen readers read; ``_config.yml``), without the
-   0.43 MB context menu of its one-file bundle. A demo player's frames, written into its
+   No maths script either: the formulas are typeset when the book is built
+   (``_ext/course_maths.py``). A demo player's frames, written into its
    notebook's output as ``data:`` URIs, become files of ``_images/frames/`` that the
    browser fetches when a frame is first shown, and every picture of a page loads when
    it nears the screen (``loading="lazy"``).
 (``_static/course.js``, which Jupyter Book adds to every page as it adds every script in
 ``_static/``, makes a display equation that scrolls sideways a Tab stop, as the theme does
-for code blocks and tables; MathJax's own Tab stops are off.)
+for code blocks and tables; no other formula is one.)
 """
 
 from __future__ import annotations
@@ -298,9 +297,9 @@ def frames_as_files(page: str, page_path: Path, outdir: Path) -> str:
         frames.mkdir(parents=True, exist_ok=True)
         if not (frames / name).exists():
             (frames / name).write_bytes(data)
-        # Its size from the PNG header, so that the page keeps its layout until it loads.
-        width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
-        return f'{match.group(1)} src="{up}{FRAMES}/{name}" width="{width}" height="{height}"'
+        # The player gives the size it is shown at (half its pixels), so that the page
+        # keeps its layout until it loads.
+        return f'{match.group(1)} src="{up}{FRAMES}/{name}"'
 
     return FRAME.sub(as_file, page)
 
@@ -385,6 +384,17 @@ def only_the_icons_shown(outdir: Path) -> None:
         subset.save_font(loaded, str(font), options)
 
 
+#: myst-nb writes the size an output's metadata gives a picture (IPython's "retina" PNG:
+#: half its pixels) as a fixed width and height in CSS, which a narrower column would
+#: squash: as width and height attributes, the picture keeps its proportions.
+FIXED_SIZE = re.compile(r'(<img\b[^>]*?) style="width: (\d+)px; height: (\d+)px;"')
+
+
+def sized_pictures(page: str) -> str:
+    """A picture shown at a size of its own has it as attributes, not as fixed CSS."""
+    return FIXED_SIZE.sub(r'\1 width="\2" height="\3"', page)
+
+
 def lazy_pictures(page: str) -> str:
     """Every picture loads when it nears the screen; a hidden frame, when first shown."""
     return IMAGE_WITHOUT_LOADING.sub('<img loading="lazy"', page)
@@ -399,22 +409,16 @@ def correct_written_pages(app: Sphinx, exception: Exception | None) -> None:
             continue
         page = path.read_text(encoding="utf-8")
         corrected = without_unused_files(without_icon_script(
-            lazy_pictures(frames_as_files(accessible(page), path, outdir))), path)
+            lazy_pictures(sized_pictures(frames_as_files(accessible(page), path, outdir)))),
+            path)
         if corrected != page:
             path.write_text(corrected, encoding="utf-8")
     only_the_icons_shown(outdir)
 
 
-def load_mathjax_in_pieces(app: Sphinx, config: Config) -> None:
-    """sphinx-mathjax-offline names its one-file bundle when it is set up; the pages load
-    MathJax's startup instead, which loads what ``mathjax3_config`` lists (6.)."""
-    config.mathjax_path = "mathjax/startup.js"
-
-
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("lu_commit", course_commit(Path(app.srcdir)), "html")
     app.connect("config-inited", check_launch_buttons)
-    app.connect("config-inited", load_mathjax_in_pieces)
     # After sphinx-book-theme's add_launch_buttons (priority 501), before the page is written.
     app.connect("html-page-context", correct_page, priority=900)
     app.connect("build-finished", correct_written_pages)

@@ -1,8 +1,9 @@
 /*
  * Display equations wider than their box scroll sideways (course.css). Like the theme's
  * code blocks and tables, such a box then takes the keyboard's focus (Tab, then the arrow
- * keys scroll it), and only such a box: no other formula is a Tab stop (mathjax3_config
- * in _config.yml turns MathJax's own Tab stops off). Checked again when the width changes.
+ * keys scroll it), and only such a box: no other formula is a Tab stop (the formulas are
+ * typeset when the book is built, _ext/course_maths.py). Checked again when the width
+ * changes.
  */
 (() => {
   const mark = () => {
@@ -23,10 +24,7 @@
     mark();
     window.addEventListener("resize", later);
   };
-  window.addEventListener("load", () => {
-    const startup = window.MathJax && window.MathJax.startup;
-    (startup && startup.promise ? startup.promise : Promise.resolve()).then(start);
-  });
+  window.addEventListener("load", start);
 })();
 
 /*

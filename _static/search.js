@@ -1,43 +1,54 @@
 // The search page and the pages it leads to (Sphinx's searchtools.js and
 // sphinx_highlight.js, corrected here):
-// 1. A result's summary is the page's text; its formulas were raw LaTeX
-//    ("\(\ell_i = (\hat y_i - y_i)^2\)"). Each formula is written in plain characters.
+// 1. A result's summary is the page's text. A formula's text is its hidden MathML (the
+//    maths is typeset when the book is built, _ext/course_maths.py), whose letters
+//    run together ("y^" for ŷ, "x2" for x²): each formula is written in plain characters.
 // 2. A result opened the page at its top, however far down the words were found. Coming
 //    from the search page, the page now scrolls to the first word it highlights.
 (function () {
   "use strict";
 
-  var SYMBOLS = {
-    ell: "ℓ", alpha: "α", beta: "β", gamma: "γ", delta: "δ", varepsilon: "ε",
-    epsilon: "ε", eta: "η", theta: "θ", lambda: "λ", mu: "μ", pi: "π", sigma: "σ",
-    tau: "τ", Sigma: "Σ", sum: "Σ", prod: "Π", infty: "∞", cdot: "·", times: "×",
-    le: "≤", leq: "≤", ge: "≥", geq: "≥", ne: "≠", neq: "≠", approx: "≈", to: "→",
-    rightarrow: "→", leftarrow: "←", in: "∈", partial: "∂", nabla: "∇", pm: "±",
-    log: "log", exp: "exp", ln: "ln", min: "min", max: "max", mid: "|",
+  var SUPERSCRIPTS = {
+    0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹",
+    "-": "⁻", "−": "⁻", "+": "⁺", "⊤": "ᵀ", T: "ᵀ",
   };
+  // Combining accents: \hat y -> ŷ, \bar y -> ȳ, \tilde y -> ỹ.
+  var ACCENTS = { "^": "\u0302", "ˆ": "\u0302", "¯": "\u0304", "‾": "\u0304", "~": "\u0303",
+                  "˜": "\u0303" };
 
-  // LaTeX as a reader would type it: \hat y -> ŷ, \frac{a}{b} -> a/b, \ell -> ℓ.
-  function plain(tex) {
-    return tex
-      .replace(/\\hat\s*\{?([A-Za-z])\}?/g, "$1\u0302")
-      .replace(/\\bar\s*\{?([A-Za-z])\}?/g, "$1\u0304")
-      .replace(/\\frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}/g, "($1)/($2)")
-      .replace(/\\(?:operatorname|mathrm|text|mathbf|mathcal|boldsymbol)\s*\{([^{}]*)\}/g, "$1")
-      .replace(/\\(?:left|right|big|Big|bigl|bigr|,|;|!|quad|qquad)/g, " ")
-      .replace(/\\([A-Za-z]+)/g, function (match, name) {
-        return Object.prototype.hasOwnProperty.call(SYMBOLS, name) ? SYMBOLS[name] : name;
-      })
-      .replace(/[{}]/g, "")
-      .replace(/\s+/g, " ")
-      .trim();
+  function superscript(text) {
+    var letters = Array.from(text);
+    return letters.every(function (c) { return SUPERSCRIPTS[c]; })
+      ? letters.map(function (c) { return SUPERSCRIPTS[c]; }).join("")
+      : "^(" + text + ")";
+  }
+
+  // MathML as a reader would type it: ŷ, x², (a)/(b), y_i, √(x).
+  function plain(node) {
+    var parts = Array.from(node.children, plain);
+    switch (node.localName) {
+      case "mover":
+        return ACCENTS[parts[1]] ? parts[0] + ACCENTS[parts[1]] : parts.join("");
+      case "msup":
+        return parts[0] + superscript(parts[1]);
+      case "msub":
+        return parts[0] + "_" + parts[1];
+      case "msubsup":
+        return parts[0] + "_" + parts[1] + superscript(parts[2]);
+      case "mfrac":
+        return "(" + parts[0] + ")/(" + parts[1] + ")";
+      case "msqrt":
+        return "√(" + parts.join("") + ")";
+      default:
+        return node.children.length ? parts.join("") : node.textContent.trim();
+    }
   }
 
   function readableMaths(htmlString) {
     var page = new DOMParser().parseFromString(htmlString, "text/html");
     page.querySelectorAll(".math").forEach(function (element) {
-      var tex = element.textContent.replace(/^\s*(\\\(|\\\[|\$\$)/, "")
-        .replace(/(\\\)|\\\]|\$\$)\s*$/, "");
-      element.textContent = " " + plain(tex) + " ";
+      var mathml = element.querySelector("math");
+      if (mathml) element.textContent = " " + plain(mathml) + " ";
     });
     return page.documentElement.outerHTML;
   }

@@ -140,9 +140,9 @@ class _CrossEntropyIndices(torch.autograd.Function):
     .. math::
         \frac{\partial l_n}{\partial z_{n,c}}
         = \Big(v_n + \frac{\alpha}{C} \sum_k w_k\Big) q_{n,c}
-          - v_n \mathbb{1}\{c = y_n\} - \frac{\alpha}{C} w_c ,
+          - v_n \mathbf{1}\{c = y_n\} - \frac{\alpha}{C} w_c ,
 
-    from :math:`\partial (-\log q_{n,k}) / \partial z_{n,c} = q_{n,c} - \mathbb{1}\{c = k\}`.
+    from :math:`\partial (-\log q_{n,k}) / \partial z_{n,c} = q_{n,c} - \mathbf{1}\{c = k\}`.
     """
 
     @staticmethod
@@ -287,7 +287,7 @@ def nll_loss(
 
     .. math::
         l_n = - w_{y_n} \log q_{n, y_n}, \qquad
-        w_{c} = \text{weight}[c] \cdot \mathbb{1}\{c \ne \text{ignore\_index}\},
+        w_{c} = \text{weight}[c] \cdot \mathbf{1}\{c \ne \text{ignore\_index}\},
 
     and the reduced loss
 
@@ -385,7 +385,7 @@ def cross_entropy(
 
     .. math::
         l_n = - w_{y_n} \log q_{n, y_n}, \qquad
-        w_{c} = \text{weight}[c] \cdot \mathbb{1}\{c \ne \text{ignore\_index}\},
+        w_{c} = \text{weight}[c] \cdot \mathbf{1}\{c \ne \text{ignore\_index}\},
 
     and the reduced loss, a weighted mean over the samples not ignored,
 

@@ -94,7 +94,7 @@ def _keep_dims(reduced: Tensor, dim: int | tuple[int, ...], ndim: int) -> Tensor
 
 class _Softmax(torch.autograd.Function):
     r""":math:`q_c = e^{z_c - m} / \sum_k e^{z_k - m}`; backward from
-    :math:`\partial q_c / \partial z_k = q_c (\mathbb{1}\{c = k\} - q_k)`."""
+    :math:`\partial q_c / \partial z_k = q_c (\mathbf{1}\{c = k\} - q_k)`."""
 
     @staticmethod
     def forward(ctx, input, dim):
@@ -115,7 +115,7 @@ class _Softmax(torch.autograd.Function):
 
 class _LogSoftmax(torch.autograd.Function):
     r""":math:`\log q_c = (z_c - m) - \log \sum_k e^{z_k - m}`; backward from
-    :math:`\partial \log q_c / \partial z_k = \mathbb{1}\{c = k\} - q_k`."""
+    :math:`\partial \log q_c / \partial z_k = \mathbf{1}\{c = k\} - q_k`."""
 
     @staticmethod
     def forward(ctx, input, dim):
@@ -252,7 +252,7 @@ def softmax(input: Tensor, dim: int | None = None, *, dtype: torch.dtype | None 
     largest exponential :math:`e^0 = 1`: no overflow for large logits. Very negative
     logits may underflow to a probability of exactly 0; use :func:`log_softmax` when the
     log is wanted. The backward is the derivative
-    :math:`\partial q_c / \partial z_k = q_c (\mathbb{1}\{c = k\} - q_k)` applied to the
+    :math:`\partial q_c / \partial z_k = q_c (\mathbf{1}\{c = k\} - q_k)` applied to the
     upstream gradient. Over an empty dimension the result is empty, as in torch.
 
     See Also
@@ -314,7 +314,7 @@ def log_softmax(
     probability underflows to 0. The log-sum-exp form does neither: a logit
     :math:`10^4` below the largest has log-probability :math:`-10^4`, not
     :math:`-\infty`. The backward is the derivative
-    :math:`\partial \log q_c / \partial z_k = \mathbb{1}\{c = k\} - q_k` applied to the
+    :math:`\partial \log q_c / \partial z_k = \mathbf{1}\{c = k\} - q_k` applied to the
     upstream gradient.
 
     See Also

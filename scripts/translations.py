@@ -95,13 +95,18 @@ def needs_no_words(message: str) -> bool:
 
 def copy_wordless_messages(catalog_path: Path) -> None:
     """Give each untranslated wordless message its own text as its translation (a
-    display formula's is final: Sphinx cannot translate one)."""
+    display formula's is final: Sphinx cannot translate one, so a changed formula, made
+    fuzzy by the merge, takes its new text too)."""
     with catalog_path.open("rb") as file:
         catalog = read_po(file)
     changed = False
     for message in catalog:
-        if message.id and not message.string and needs_no_words(message.id):
+        if not message.id or not needs_no_words(message.id):
+            continue
+        if not message.string or (message.fuzzy and is_display_math(message.id)):
             message.string, changed = message.id, True
+            message.flags.discard("fuzzy")
+            message.previous_id = []
     if changed:
         with catalog_path.open("wb") as file:
             write_po(file, catalog, width=0, no_location=True)

@@ -192,6 +192,40 @@ def test_frames_are_the_same_bytes_each_time_they_are_drawn():
     assert first.frames == again.frames
 
 
+def test_a_frame_has_twice_the_pixels_of_the_size_it_is_shown_at():
+    """Sharp on a 2x screen: each frame is drawn at PIXEL_DENSITY pixels per pixel shown,
+    and its <img> says the size to show it at (the figure's size at its dpi)."""
+    demo = frame_player(drawing(), description="a line", slope=[1.0, 2.0])
+    figure = drawing()(slope=1.0)
+    shown = (round(figure.get_figwidth() * figure.dpi), round(figure.get_figheight() * figure.dpi))
+    plt.close(figure)
+    assert shown[0] == round(style.FIGURE_WIDTH * style.DPI)
+    for png in demo.frames:
+        assert Image.open(io.BytesIO(png)).size == tuple(style.PIXEL_DENSITY * s for s in shown)
+    assert demo._repr_html_().count(f'width="{shown[0]}" height="{shown[1]}"') == 2
+
+
+def test_a_figure_in_a_notebook_is_a_retina_png_shown_at_its_size():
+    """In IPython, the house style shows figures as PNGs of twice the pixels, with the
+    size to show them at in the output's metadata (read by JupyterLab, Colab and the
+    website's build)."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    try:
+        figure, ax = style.subplots()
+        ax.plot([0, 1], [0, 1])
+        data, metadata = shell.display_formatter.format(figure)
+        png = data["image/png"]
+        png = png if isinstance(png, bytes) else __import__("base64").b64decode(png)
+        size = Image.open(io.BytesIO(png)).size
+        assert metadata["image/png"] == {"width": size[0] // 2, "height": size[1] // 2}
+        # IPython crops to the figure's ink with a margin ("tight"): about its width.
+        assert abs(size[0] / 2 - style.FIGURE_WIDTH * style.DPI) < 16
+    finally:
+        InteractiveShell.clear_instance()
+
+
 def test_unresponsive_controls_names_the_slider_the_drawing_ignores():
     def draw(slope, intercept):
         return drawing()(slope)  # the intercept is dropped

@@ -6,8 +6,9 @@ phone). A page passes when:
 
 - it logs no console error, no request fails, nothing is asked of a host other than
   localhost, and every link into the site lands on a page (and anchor) that exists;
-- its maths is typeset by the locally served MathJax (if MathJax did not load, the page
-  fails at once, saying so), with no undefined macro;
+- its maths, typeset when the book was built, is drawn with its style sheet and MathJax's
+  fonts (if they did not load, the page fails at once, saying so), with no undefined
+  macro;
 - every demo player responds: moving each of its sliders with the keyboard shows another
   frame (the visible image's ``src`` changes), and a lab page has as many players as its
   notebook stores;
@@ -67,6 +68,8 @@ from course_files import (
     toc_docnames,
 )
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Response
+
+from lossutils.figures.style import PIXEL_DENSITY
 
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "_ext"))
@@ -236,27 +239,30 @@ class PageWatch:
         return {"bytes": total, "requests": len(self.responses)}
 
 
-def wait_for_maths(page: Page) -> tuple[int, str | None]:
-    """Wait for MathJax to finish; return how many maths elements the page has, and why
-    MathJax is missing if it is.
+def maths_on(page: Page) -> tuple[int, str | None]:
+    """How many maths elements the page has, and what is wrong with how they are drawn.
 
-    The page's MathJax script is deferred, so it has run by the ``load`` event: if
-    ``MathJax.startup`` is not there then, it never will be, and the page fails at once
-    instead of waiting in vain.
+    The formulas are typeset when the book is built (``_ext/course_maths.py``): a page
+    with formulas must link the style sheet that draws their characters, and the MathJax
+    fonts it uses must load (a formula typeset without them is drawn in the wrong
+    letters, or not at all).
     """
     count = page.locator(".math").count()
-    if count:
-        loaded = page.evaluate("() => !!(window.MathJax && window.MathJax.startup)")
-        if not loaded:
-            scripts = page.evaluate(
-                "() => Array.from(document.scripts, s => s.src).filter(s => /mathjax/i.test(s))"
-            )
-            return count, (
-                f"{count} maths elements but MathJax did not load (scripts: {scripts or 'none'}"
-                "): is sphinx-mathjax-offline in the build (_config.yml extra_extensions) "
-                "and _static/mathjax/ in _build/html?"
-            )
-        page.evaluate("() => MathJax.startup.promise")
+    if not count:
+        return 0, None
+    drawn = page.evaluate("""async () => {
+        await document.fonts.ready;
+        const fonts = Array.from(document.fonts).filter(f => f.family.startsWith('MJX'));
+        return {sheet: !!document.querySelector('link[rel=stylesheet][href*="maths.css"]'),
+                loaded: fonts.filter(f => f.status === 'loaded').map(f => f.family),
+                failed: fonts.filter(f => f.status === 'error').map(f => f.family)};
+    }""")
+    if not drawn["sheet"]:
+        return count, (f"{count} maths elements but no maths.css: is course_maths in "
+                       "_config.yml's local_extensions?")
+    if drawn["failed"] or not drawn["loaded"]:
+        return count, (f"MathJax's fonts: loaded {drawn['loaded']}, failed "
+                       f"{drawn['failed']} (are they in _static/maths-fonts/?)")
     return count, None
 
 
@@ -333,10 +339,10 @@ def test_page(page_path: str, site_url: str, browser: Browser, report: dict) -> 
     watch = PageWatch(page, site_url)
     try:
         page.goto(site_url + page_path, wait_until="load")
-        maths, missing = wait_for_maths(page)
+        page.wait_for_load_state("networkidle")
+        maths, missing = maths_on(page)
         if missing:
             pytest.fail(f"{page_path}: {missing}", pytrace=False)
-        page.wait_for_load_state("networkidle")
         lang = page.evaluate("() => document.documentElement.lang")
         if lang != {"en": "en", "zh": "zh-CN"}[language_of(page_path)]:
             problems.append(f"<html lang={lang!r}>")
@@ -550,14 +556,20 @@ FIGURES_AT_PHONE_WIDTH = """() => Array.from(document.querySelectorAll(
 def check_figures_at_phone_width(page: Page, report: dict) -> list[str]:
     """At 390 px every figure and shown demo frame keeps its drawn width, so that its
     text keeps the figure standard's 9 px (lossutils.figures.style), and scrolls in its
-    own box; a figure's picture links to the picture alone (a tap opens it full size)."""
+    own box; it has PIXEL_DENSITY pixels per pixel shown, so that it is sharp on a 2x
+    screen; a figure's picture links to the picture alone (a tap opens it full size)."""
     problems = []
     for figure in page.evaluate(FIGURES_AT_PHONE_WIDTH):
         report["figures_checked_at_390px"] = report.get("figures_checked_at_390px", 0) + 1
-        if figure["shown"] < figure["natural"] - 1:
+        drawn = figure["natural"] / PIXEL_DENSITY
+        if figure["shown"] < drawn - 1:
             problems.append(f"390 px: {figure['alt']!r} is shown {figure['shown']:.0f} px "
-                            f"wide, drawn {figure['natural']} px: its text shrinks below "
-                            "the figure standard")
+                            f"wide, drawn {drawn:.0f} px: its text shrinks below the "
+                            "figure standard")
+        elif figure["natural"] < PIXEL_DENSITY * figure["shown"] - 2:
+            problems.append(f"{figure['alt']!r} has {figure['natural']} pixels across for "
+                            f"{figure['shown']:.0f} px shown: soft on a 2x screen (at "
+                            f"least {PIXEL_DENSITY} pixels per pixel shown)")
         if figure["scrolls"] and figure["overflow"] not in ("auto", "scroll"):
             problems.append(f"390 px: {figure['alt']!r} is cut (its box does not scroll)")
         if not figure["frame"] and figure["link"] != figure["src"]:
@@ -1015,7 +1027,7 @@ def tab_walk(page: Page) -> list[dict]:
 def test_the_tab_key_meets_no_formula_and_always_shows_where_it_is(
     page_path: str, site_url: str, browser: Browser, report: dict
 ) -> None:
-    """No formula is a Tab stop (MathJax's inTabOrder is off), unless it is a display
+    """No formula is a Tab stop (they are typeset at build time), unless it is a display
     equation that scrolls sideways (the keyboard scrolls it), and every stop shows a focus
     ring: an outline of at least 2 px with 3:1 contrast, on an element that can be seen
     (a copy button is shown when it has the focus)."""
@@ -1025,7 +1037,6 @@ def test_the_tab_key_meets_no_formula_and_always_shows_where_it_is(
     page = context.new_page()
     try:
         page.goto(site_url + page_path, wait_until="load")
-        wait_for_maths(page)
         page.wait_for_load_state("networkidle")
         stops = tab_walk(page)
     finally:
@@ -1278,8 +1289,9 @@ def test_the_interface_check_sees_english() -> None:
     assert sorted(english_interface(planted)) == ["Main", "Toggle primary sidebar"]
 
 
-#: The TeX of a display formula, without its number's link (whose title is translated).
-DISPLAY_FORMULA = re.compile(r'<div class="math[^"]*"[^>]*>.*?(\\\[.*?\\\])\s*</div>', re.DOTALL)
+#: A display formula as typeset, without its number's link (whose title is translated).
+DISPLAY_FORMULA = re.compile(
+    r'<div class="math[^"]*"[^>]*>.*?(<mjx-container.*?</mjx-container>)\s*</div>', re.DOTALL)
 
 
 def test_a_chinese_page_shows_the_formulas_of_its_english_twin() -> None:

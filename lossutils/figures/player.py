@@ -25,6 +25,8 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from PIL import Image
 
+from lossutils.figures.style import PIXEL_DENSITY
+
 __all__ = ["FramePlayer", "frame_player", "unresponsive_controls"]
 
 #: Frames of one demo, at most: each costs about 10-15 kB of page weight.
@@ -122,8 +124,10 @@ class FramePlayer:
         for k, (png, alt) in enumerate(zip(self.frames, self.alt, strict=True)):
             data = base64.b64encode(png).decode("ascii")
             hidden = "" if k == shown else " hidden"
+            width, height = _shown_size(png)
             images.append(
                 f'<img class="lu-frame" src="data:image/png;base64,{data}" '
+                f'width="{width}" height="{height}" style="height:auto" '
                 f'alt="{html.escape(alt)}"{hidden}>'
             )
         return (
@@ -133,10 +137,17 @@ class FramePlayer:
         )
 
 
+def _shown_size(png: bytes) -> tuple[int, int]:
+    """The size a frame is shown at: its pixels (from the PNG header) over the density."""
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    return width // PIXEL_DENSITY, height // PIXEL_DENSITY
+
+
 def _png(figure: Figure) -> bytes:
-    """The figure as a PNG of at most :data:`FRAME_COLORS` colours (a quarter the bytes)."""
+    """The figure as a PNG of :data:`PIXEL_DENSITY` pixels per pixel shown, of at most
+    :data:`FRAME_COLORS` colours (a quarter the bytes)."""
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=figure.dpi)
+    figure.savefig(buffer, format="png", dpi=figure.dpi * PIXEL_DENSITY)
     plt.close(figure)
     picture = Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
     fewer = picture.quantize(FRAME_COLORS, method=Image.Quantize.FASTOCTREE,

@@ -10,6 +10,8 @@ draws.
 
 from __future__ import annotations
 
+import warnings
+
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
@@ -28,6 +30,7 @@ __all__ = [
     "MAX_PANELS_WIDE",
     "MIN_FONT_PX",
     "MIN_SHOWN_FRACTION",
+    "PIXEL_DENSITY",
     "figure_problems",
     "label_axes",
     "subplots",
@@ -46,6 +49,11 @@ MIN_FONT_PX = 9.0
 MIN_SHOWN_FRACTION = 0.7
 #: Panels side by side, at most: a 2 x 2 grid instead of a 1 x 4 strip.
 MAX_PANELS_WIDE = 2
+#: Pixels of a picture per pixel where it is shown: a figure in a notebook (IPython's
+#: "retina" PNG) and a demo frame are drawn at twice their size in pixels and shown at
+#: their size, so that their text is sharp on a phone's or a laptop's 2x screen, and
+#: when the page is zoomed to 200 %.
+PIXEL_DENSITY = 2
 
 #: Named colours, so that a concept keeps its colour from figure to figure.
 COLORS = {
@@ -90,8 +98,33 @@ HOUSE_STYLE = {
 
 
 def use_house_style() -> None:
-    """Apply the course's matplotlib style (called by :func:`subplots`)."""
+    """Apply the course's matplotlib style (called by :func:`subplots`); in a notebook,
+    figures are then shown as PNGs of :data:`PIXEL_DENSITY` pixels per pixel shown."""
     mpl.rcParams.update(HOUSE_STYLE)
+    _sharp_in_notebooks()
+
+
+def _sharp_in_notebooks() -> None:
+    """IPython's "retina" figures: a PNG of twice the pixels, whose output metadata gives
+    the size to show it at (JupyterLab, Colab and the website read it).
+
+    Set in the inline backend's configuration, not only in the shell's formatters: the
+    backend, started by the first figure, sets the formatters from its configuration.
+    """
+    try:
+        from IPython import get_ipython
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+        from matplotlib_inline.config import InlineBackend
+    except ImportError:  # not in IPython: nothing shows figures inline
+        return
+    if get_ipython() is None:
+        return
+    assert PIXEL_DENSITY == 2, "IPython's 'retina' format is twice the pixels"
+    with warnings.catch_warnings():
+        # matplotlib-inline's own trait observer is of a style traitlets deprecates.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        InlineBackend.instance().figure_formats = {"retina"}
+    set_matplotlib_formats("retina")
 
 
 def subplots(
