@@ -77,9 +77,13 @@ def entropy_figure(
     left.plot(heads, coin_bits, color=COLORS["cross_entropy"])
     for name, (chance, bits) in coins.items():
         left.plot([chance], [bits], "o", color=COLORS["highlight"])
-        # The label sits below its point, inside the axes, where the curve is not.
-        left.annotate(f"{name}\n{bits:.2f} bits", (chance, bits), xytext=(0, -30),
-                      textcoords="offset points", ha="center", va="top", fontsize=9)
+        # The label sits below its point, inside the hump, where the curve is not: below
+        # a point on a side of the hump, the curve falls away outwards, so the label
+        # leans inwards.
+        side = "center" if abs(chance - 0.5) < 0.05 else "right" if chance > 0.5 else "left"
+        shift = {"center": 0, "right": -8, "left": 8}[side]
+        left.annotate(f"{name}\n{bits:.2f} bits", (chance, bits), xytext=(shift, -30),
+                      textcoords="offset points", ha=side, va="top", fontsize=9)
     left.set_ylim(0, 1.1)
     label_axes(left, title="A coin", xlabel="chance of heads", ylabel="entropy H (bits)")
 
