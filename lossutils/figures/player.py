@@ -29,7 +29,8 @@ from lossutils.figures.style import PIXEL_DENSITY
 
 __all__ = ["FramePlayer", "frame_player", "unresponsive_controls"]
 
-#: Frames of one demo, at most: each costs about 10-15 kB of page weight.
+#: Frames of one demo, at most: each is a PNG of about 20-40 kB (twice the pixels of its
+#: shown size), which the website fetches when the frame is first shown.
 MAX_FRAMES = 48
 #: Colours of a frame's PNG: a figure's few colours and their anti-aliased edges fit,
 #: and the file is about a quarter of a full-colour one. The palette is an octree's,
