@@ -35,6 +35,10 @@
    notebook's output as ``data:`` URIs, become files of ``_images/frames/`` that the
    browser fetches when a frame is first shown, and every picture of a page loads when
    it nears the screen (``loading="lazy"``).
+7. Punctuation stays with the formula or the code it touches: a browser may break a line
+   between an inline formula or code (an inline block) and the full stop after it, which
+   then starts a line (in Chinese, "，" and "。" did); each such pair is one unbreakable
+   ``<span class="lu-nowrap">``.
 (``_static/course.js``, which Jupyter Book adds to every page as it adds every script in
 ``_static/``, makes a display equation that scrolls sideways a Tab stop, as the theme does
 for code blocks and tables; no other formula is one.)
@@ -395,6 +399,28 @@ def sized_pictures(page: str) -> str:
     return FIXED_SIZE.sub(r'\1 width="\2" height="\3"', page)
 
 
+_CODE = r'<code class="[^"]*\bliteral\b[^"]*">(?:(?!</code>).)*</code>'
+_FORMULA = (r'<span class="math notranslate nohighlight"><mjx-container\b'
+            r'(?:(?!</mjx-container>).)*</mjx-container></span>')
+#: An inline formula, code, or a link that is only code, with the brackets and
+#: punctuation right before or after it (7.).
+TOUCHING_PUNCTUATION = re.compile(
+    rf'([(\[“‘（《]*)({_FORMULA}|<a\b[^>]*>{_CODE}</a>|{_CODE})'
+    r'([.,;:!?)\]’”，。；：、！？）》]+)?', re.DOTALL)
+
+
+def keep_punctuation_attached(page: str) -> str:
+    """Each inline formula or code and the punctuation touching it in one unbreakable
+    span (7.)."""
+    def joined(match: re.Match[str]) -> str:
+        before, item, after = match.group(1), match.group(2), match.group(3) or ""
+        if not before and not after:
+            return item
+        return f'<span class="lu-nowrap">{before}{item}{after}</span>'
+
+    return TOUCHING_PUNCTUATION.sub(joined, page)
+
+
 def lazy_pictures(page: str) -> str:
     """Every picture loads when it nears the screen; a hidden frame, when first shown."""
     return IMAGE_WITHOUT_LOADING.sub('<img loading="lazy"', page)
@@ -409,8 +435,8 @@ def correct_written_pages(app: Sphinx, exception: Exception | None) -> None:
             continue
         page = path.read_text(encoding="utf-8")
         corrected = without_unused_files(without_icon_script(
-            lazy_pictures(sized_pictures(frames_as_files(accessible(page), path, outdir)))),
-            path)
+            lazy_pictures(sized_pictures(keep_punctuation_attached(
+                frames_as_files(accessible(page), path, outdir))))), path)
         if corrected != page:
             path.write_text(corrected, encoding="utf-8")
     only_the_icons_shown(outdir)

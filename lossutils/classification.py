@@ -283,11 +283,11 @@ def nll_loss(
 
     With log-probabilities :math:`\log q_{n,c}` (``input``) and class indices
     :math:`y_n` (``target``), the unreduced loss (``reduction='none'``) is
-    :math:`L = \{l_1, \dots, l_N\}^\top` with
+    :math:`L = \{l_1, \dots, l_N\}^{\mathsf{T}}` with
 
     .. math::
         l_n = - w_{y_n} \log q_{n, y_n}, \qquad
-        w_{c} = \text{weight}[c] \cdot \mathbf{1}\{c \ne \text{ignore\_index}\},
+        w_{c} = \text{weight}[c] \cdot \mathbf{1}\{c \ne \text{ignore_index}\},
 
     and the reduced loss
 
@@ -381,11 +381,11 @@ def cross_entropy(
     The predicted distribution is the softmax of the logits,
     :math:`\log q_{n,c} = z_{n,c} - \log \sum_{k=0}^{C-1} e^{z_{n,k}}`. With class
     indices :math:`y_n` as ``target``, the unreduced loss (``reduction='none'``) is
-    :math:`L = \{l_1, \dots, l_N\}^\top` with
+    :math:`L = \{l_1, \dots, l_N\}^{\mathsf{T}}` with
 
     .. math::
         l_n = - w_{y_n} \log q_{n, y_n}, \qquad
-        w_{c} = \text{weight}[c] \cdot \mathbf{1}\{c \ne \text{ignore\_index}\},
+        w_{c} = \text{weight}[c] \cdot \mathbf{1}\{c \ne \text{ignore_index}\},
 
     and the reduced loss, a weighted mean over the samples not ignored,
 
@@ -530,7 +530,7 @@ def binary_cross_entropy(
     r"""Binary cross-entropy between predicted probabilities and targets in [0, 1].
 
     With predicted probabilities :math:`\hat y_n` (``input``) and targets :math:`y_n`,
-    the unreduced loss (``reduction='none'``) is :math:`L = \{l_1, \dots, l_N\}^\top`
+    the unreduced loss (``reduction='none'``) is :math:`L = \{l_1, \dots, l_N\}^{\mathsf{T}}`
     with
 
     .. math::
@@ -692,7 +692,7 @@ def binary_cross_entropy_with_logits(
 
     With logits :math:`z_n` (``input``), :math:`\sigma(z) = 1 / (1 + e^{-z})` and
     targets :math:`y_n`, the unreduced loss (``reduction='none'``) is
-    :math:`L = \{l_1, \dots, l_N\}^\top` with
+    :math:`L = \{l_1, \dots, l_N\}^{\mathsf{T}}` with
 
     .. math::
         l_n = - w_n \left[ p_c \, y_n \log \sigma(z_n)
@@ -703,9 +703,9 @@ def binary_cross_entropy_with_logits(
     :math:`\operatorname{sum}(L)` if ``reduction='sum'``. The logs are computed as
 
     .. math::
-        -\log \sigma(z) = \operatorname{softplus}(-z), \quad
-        -\log (1 - \sigma(z)) = \operatorname{softplus}(z), \quad
-        \operatorname{softplus}(z) = \max(z, 0) + \log\left(1 + e^{-|z|}\right).
+        -\log \sigma(z) &= \operatorname{softplus}(-z), \\
+        -\log (1 - \sigma(z)) &= \operatorname{softplus}(z), \\
+        \operatorname{softplus}(z) &= \max(z, 0) + \log\left(1 + e^{-|z|}\right).
 
     Parameters
     ----------
@@ -782,7 +782,7 @@ def zero_one_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Ten
 
     With predicted labels :math:`\hat y_n` (``input``) and true labels :math:`y_n`
     (``target``), the unreduced loss (``reduction='none'``) is
-    :math:`L = \{l_1, \dots, l_N\}^\top` with
+    :math:`L = \{l_1, \dots, l_N\}^{\mathsf{T}}` with
 
     .. math::
         l_n = \begin{cases}

@@ -126,7 +126,7 @@ def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
     The unreduced loss (``reduction='none'``) is
 
     .. math::
-        \ell(\hat y, y) = L = \{l_1, \dots, l_N\}^\top, \quad l_n = (y_n - \hat y_n)^2,
+        \ell(\hat y, y) = L = \{l_1, \dots, l_N\}^{\mathsf{T}}, \quad l_n = (y_n - \hat y_n)^2,
 
     and the reduced loss
 
@@ -197,7 +197,7 @@ def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
     The unreduced loss (``reduction='none'``) is
 
     .. math::
-        \ell(\hat y, y) = L = \{l_1, \dots, l_N\}^\top, \quad l_n = \left| y_n - \hat y_n \right|,
+        \ell(\hat y, y) = L = \{l_1, \dots, l_N\}^{\mathsf{T}}, \quad l_n = \left| y_n - \hat y_n \right|,
 
     and the reduced loss :math:`\operatorname{mean}(L)` if ``reduction='mean'``,
     :math:`\operatorname{sum}(L)` if ``reduction='sum'``.
@@ -277,7 +277,7 @@ def huber_loss(
     r"""Huber loss: squared for residuals up to ``delta``, linear beyond.
 
     The unreduced loss (``reduction='none'``) is
-    :math:`L = \{l_1, \dots, l_N\}^\top` with
+    :math:`L = \{l_1, \dots, l_N\}^{\mathsf{T}}` with
 
     .. math::
         l_n = \begin{cases}
@@ -354,7 +354,7 @@ def smooth_l1_loss(
     r"""Smooth L1 loss: squared (scaled by :math:`1/\beta`) near zero, absolute beyond.
 
     The unreduced loss (``reduction='none'``) is
-    :math:`L = \{l_1, \dots, l_N\}^\top` with
+    :math:`L = \{l_1, \dots, l_N\}^{\mathsf{T}}` with
 
     .. math::
         l_n = \begin{cases}

@@ -12,7 +12,7 @@ from course_files import ROOT
 
 sys.path.insert(0, str(ROOT / "_ext"))
 import course_maths  # noqa: E402
-from course_site import sized_pictures  # noqa: E402
+from course_site import keep_punctuation_attached, sized_pictures  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -67,3 +67,18 @@ def test_a_retina_picture_keeps_its_proportions_in_a_narrow_column():
     """myst-nb writes a picture's size as fixed CSS, which a narrower column squashes."""
     page = '<img alt="a" src="x.png" style="width: 691px; height: 351px;" />'
     assert sized_pictures(page) == '<img alt="a" src="x.png" width="691" height="351" />'
+
+
+def test_a_formula_or_code_keeps_the_punctuation_that_touches_it_on_its_line():
+    """A line began with the full stop after a formula or code (an inline block)."""
+    formula = ('<span class="math notranslate nohighlight"><mjx-container class="MathJax">'
+               "x</mjx-container></span>")
+    code = '<code class="docutils literal notranslate"><span class="pre">f()</span></code>'
+    link = f'<a class="reference internal" href="#f">{code}</a>'
+    page = (f"so ({formula}). Then {formula} alone, and {formula}，中文; "
+            f"call {code}, or {link}. Or <a href=\"#g\">{code} and more</a>.")
+    assert keep_punctuation_attached(page) == (
+        f'so <span class="lu-nowrap">({formula}).</span> Then {formula} alone, and '
+        f'<span class="lu-nowrap">{formula}，</span>中文; '
+        f'call <span class="lu-nowrap">{code},</span> or <span class="lu-nowrap">{link}.</span>'
+        f' Or <a href="#g">{code} and more</a>.')

@@ -366,7 +366,11 @@ def test_page(page_path: str, site_url: str, browser: Browser, report: dict) -> 
         problems += check_axe(page, page_path, DESKTOP, report)
         # The dark theme, as the theme's switch sets it, then back to light.
         page.evaluate("() => document.documentElement.dataset.theme = 'dark'")
-        page.wait_for_timeout(400)  # the theme's colour transitions end
+        # The theme's colour transitions end (a fixed wait was too short on a busy machine).
+        page.wait_for_timeout(100)
+        page.wait_for_function(
+            "() => document.getAnimations().filter(a => a.effect.getTiming().iterations"
+            " !== Infinity).every(a => a.playState !== 'running')")
         problems += check_axe(page, page_path, DESKTOP, report, theme="dark")
         page.evaluate("() => document.documentElement.dataset.theme = 'light'")
         screenshot(page, page_path, DESKTOP)
@@ -540,13 +544,16 @@ def check_tables_scroll(page: Page, report: dict) -> list[str]:
 
 
 FIGURES_AT_PHONE_WIDTH = """() => Array.from(document.querySelectorAll(
-    '.bd-article figure.align-default img, .bd-article .lu-player img.lu-frame:not([hidden])'
+    '.bd-article figure.align-default img, .bd-article .lu-player img.lu-frame:not([hidden]),'
+    + '.bd-article div.cell_output > a > img, .bd-article div.cell_output > img'
   )).map(img => {
-    const box = img.closest('figure, .lu-player');
+    const box = img.closest('figure, .lu-player, div.cell_output');
     const link = img.closest('a.lu-figure-open');
     return {alt: (img.getAttribute('alt') || '').slice(0, 60),
             shown: img.getBoundingClientRect().width, natural: img.naturalWidth,
             scrolls: box.scrollWidth > box.clientWidth + 1,
+            hint: !!box.querySelector(':scope > .lu-scroll-hint')
+                  && box.querySelector(':scope > .lu-scroll-hint').checkVisibility(),
             overflow: getComputedStyle(box).overflowX,
             link: link ? link.getAttribute('href') : null,
             src: img.getAttribute('src'), frame: img.classList.contains('lu-frame')};
@@ -556,8 +563,9 @@ FIGURES_AT_PHONE_WIDTH = """() => Array.from(document.querySelectorAll(
 def check_figures_at_phone_width(page: Page, report: dict) -> list[str]:
     """At 390 px every figure and shown demo frame keeps its drawn width, so that its
     text keeps the figure standard's 9 px (lossutils.figures.style), and scrolls in its
-    own box; it has PIXEL_DENSITY pixels per pixel shown, so that it is sharp on a 2x
-    screen; a figure's picture links to the picture alone (a tap opens it full size)."""
+    own box, with a line under the picture saying so; it has PIXEL_DENSITY pixels per
+    pixel shown, so that it is sharp on a 2x screen; a figure's picture links to the
+    picture alone (a tap opens it full size)."""
     problems = []
     for figure in page.evaluate(FIGURES_AT_PHONE_WIDTH):
         report["figures_checked_at_390px"] = report.get("figures_checked_at_390px", 0) + 1
@@ -572,6 +580,9 @@ def check_figures_at_phone_width(page: Page, report: dict) -> list[str]:
                             f"least {PIXEL_DENSITY} pixels per pixel shown)")
         if figure["scrolls"] and figure["overflow"] not in ("auto", "scroll"):
             problems.append(f"390 px: {figure['alt']!r} is cut (its box does not scroll)")
+        if figure["scrolls"] and not figure["hint"]:
+            problems.append(f"390 px: {figure['alt']!r} scrolls sideways with no line "
+                            "saying so (figures.js)")
         if not figure["frame"] and figure["link"] != figure["src"]:
             problems.append(f"390 px: {figure['alt']!r} does not link to its picture")
     for control in page.evaluate(PLAYER_CONTROLS):

@@ -155,7 +155,8 @@ def project_diagram() -> Figure:
          color=blue, width=2.3)
     _box(ax, (1.1, bottom), "Save / load\n$\\theta$\n(checkpoint)", color=grey, width=1.8,
          height=1.15)
-    _arrow(ax, (2.0, top), (2.7, top), text="$x_i$", color=grey, text_at=(2.35, top + 0.3))
+    # The label left of the training loop's dashed border (x = 2.4), not on it.
+    _arrow(ax, (2.0, top), (2.7, top), text="$x_i$", color=grey, text_at=(2.16, top + 0.3))
     _arrow(ax, (4.8, top), (5.3, top))
     _arrow(ax, (7.4, top), (8.0, top))
     _arrow(ax, (1.1, top + 0.5), (8.75, top + 0.58), bend=-0.1, text="true target $y_i$",

@@ -185,7 +185,7 @@ def label_smoothing_figure(
                   label="best gap, smoothed")
     right.set_ylim(0, None)
     label_axes(right, title="Mean logit gap", xlabel="step",
-               ylabel="$z_y - \\max_{c \\neq y} z_c$", legend=False)
+               ylabel="$z_y$ minus the largest other $z_c$", legend=False)
     right.legend(loc="lower right")
     plt.close(fig)  # shown once, by the cell's result
     return fig
