@@ -126,7 +126,8 @@ def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
     The unreduced loss (``reduction='none'``) is
 
     .. math::
-        \ell(\hat y, y) = L = \{l_1, \dots, l_N\}^{\mathsf{T}}, \quad l_n = (y_n - \hat y_n)^2,
+        \ell(\hat y, y) &= L = \{l_1, \dots, l_N\}^{\mathsf{T}}, \\
+        l_n &= (y_n - \hat y_n)^2,
 
     and the reduced loss
 
@@ -197,7 +198,8 @@ def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
     The unreduced loss (``reduction='none'``) is
 
     .. math::
-        \ell(\hat y, y) = L = \{l_1, \dots, l_N\}^{\mathsf{T}}, \quad l_n = \left| y_n - \hat y_n \right|,
+        \ell(\hat y, y) &= L = \{l_1, \dots, l_N\}^{\mathsf{T}}, \\
+        l_n &= \left| y_n - \hat y_n \right|,
 
     and the reduced loss :math:`\operatorname{mean}(L)` if ``reduction='mean'``,
     :math:`\operatorname{sum}(L)` if ``reduction='sum'``.
