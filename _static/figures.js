@@ -23,7 +23,7 @@ document.addEventListener("DOMContentLoaded", function () {
 // On a phone a figure or a demo keeps its drawn width and scrolls sideways in its box
 // (figures.css), which showed only its left part: a three-panel figure looked empty.
 // While a box scrolls, a line under its picture says so, in the page's language; it is
-// checked again when the width changes.
+// checked again when the width changes or a folded output opens.
 (function () {
   "use strict";
   var chinese = document.documentElement.lang.indexOf("zh") === 0;
@@ -52,12 +52,11 @@ document.addEventListener("DOMContentLoaded", function () {
       });
   }
 
-  var timer = null;
+  // Checked again in the next frame after the width changes or a folded output opens.
+  var again = function () { requestAnimationFrame(mark); };
   window.addEventListener("load", function () {
     mark();
-    window.addEventListener("resize", function () {
-      clearTimeout(timer);
-      timer = setTimeout(mark, 300);
-    });
+    window.addEventListener("resize", again);
+    document.addEventListener("toggle", again, true);
   });
 })();
