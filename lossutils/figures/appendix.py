@@ -61,6 +61,10 @@ def cost_figure(rows: list[dict], baseline: list[dict] | None = None) -> Figure:
     panels = 2 if baseline else 1
     height = 0.32 * len(labels) + 1.3
     fig, axes = subplots(panels, 1, height=height)
+    # A little more room at the edges than the layout's default: laid out for a notebook's
+    # 2x picture, the longest label ("cross_entropy weighted, smoothed") came 2 px past
+    # the left edge at the figure's own size.
+    fig.get_layout_engine().set(w_pad=0.08)
     axes = np.atleast_1d(axes)
     positions = np.arange(len(labels))[::-1]
     bar = 0.38
