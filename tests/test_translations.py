@@ -175,3 +175,25 @@ def test_a_changed_english_paragraph_stops_the_chinese_lab(tmp_path: Path) -> No
     assert "## " in translate_notebooks.translate_markdown(cell.source, messages)
     with pytest.raises(translate_notebooks.Untranslated):
         translate_notebooks.translate_markdown(cell.source + " (changed)", messages)
+
+
+def test_a_changed_display_formula_takes_its_new_text_and_a_changed_sentence_stays_fuzzy(
+    tmp_path: Path,
+) -> None:
+    """Sphinx cannot translate a display formula, so its translation is its text: after an
+    English change the merge marks it fuzzy, and the prefill gives it the new text."""
+    from babel.messages.pofile import read_po
+    from translations import copy_wordless_messages
+
+    formula = "\n\\begin{aligned}\na &= b, \\\\\nc &= d.\n\\end{aligned}\n"
+    catalog = Catalog(locale="zh_CN")
+    catalog.add(formula, string="a = b, \\quad c = d.", flags=["fuzzy"])
+    catalog.add("The loss falls.", string="损失下降了。", flags=["fuzzy"])
+    path = tmp_path / "page.po"
+    with path.open("wb") as file:
+        write_po(file, catalog)
+    copy_wordless_messages(path)
+    with path.open("rb") as file:
+        merged = read_po(file)
+    assert merged[formula].string == formula and not merged[formula].fuzzy
+    assert merged["The loss falls."].fuzzy
